@@ -1,0 +1,196 @@
+/**
+ * Runs the Pulumi program in-process against Pulumi's mock runtime and records what `pulumi up`
+ * would register: every resource with its type, name, parent, dependencies and inputs. Used by
+ * the offline `npm start` and by the program's tests, so both see the same thing.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** One resource as the engine would receive it. */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource, if any. */
+  parent?: string;
+  /** URNs this resource waits for: explicit `dependsOn` and inputs taken from other resources. */
+  dependencies: string[];
+  inputs: Record<string, unknown>;
+  custom: boolean;
+}
+
+interface RegistrationFacts {
+  urn: string;
+  parent?: string;
+  dependencies: string[];
+  custom: boolean;
+}
+
+/** The subset of the engine's RegisterResourceRequest (protobuf) read here. */
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getDependenciesList(): string[];
+}
+
+type Callback = (error: unknown, response: { getUrn(): string } | undefined) => void;
+
+interface MockMonitorLike {
+  registerResource(request: RegisterResourceRequest, callback: Callback): Promise<void>;
+}
+
+/**
+ * Mocks that answer like AWS would for one account and region, and remember what was asked.
+ * Resource state echoes the inputs, plus the attributes AWS computes (ARN, generated name).
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+  private readonly inputs = new Map<string, Record<string, unknown>>();
+  private readonly facts = new Map<string, RegistrationFacts>();
+  readonly calls: pulumi.runtime.MockCallArgs[] = [];
+
+  constructor(readonly region = "us-east-1") {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    this.inputs.set(key(args.type, args.name), inputs);
+    return {
+      id: args.id || physicalName(args.name),
+      state: { ...computedState(args, this.region), ...inputs },
+    };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+    this.calls.push(args);
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return {
+          accountId: MOCK_ACCOUNT_ID,
+          arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline`,
+          userId: "AIDAOFFLINEEXAMPLE",
+        };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com" };
+      case "aws:index/getRegion:getRegion":
+        return { name: this.region, region: this.region };
+      default:
+        return {};
+    }
+  }
+
+  /** Hooks into the mock monitor for what MockResourceArgs lacks: parent and dependencies. */
+  observe(monitor: MockMonitorLike): void {
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) =>
+      register(request, (error, response) => {
+        if (response) {
+          this.facts.set(key(request.getType(), request.getName()), {
+            urn: response.getUrn(),
+            parent: request.getParent() || undefined,
+            dependencies: request.getDependenciesList(),
+            custom: request.getCustom(),
+          });
+        }
+        callback(error, response);
+      });
+  }
+
+  /** Every registered resource, in registration order. */
+  get resources(): PlannedResource[] {
+    return [...this.facts.entries()].map(([resourceKey, facts]) => {
+      const [type = "", name = ""] = resourceKey.split("\0");
+      return { type, name, ...facts, inputs: this.inputs.get(resourceKey) ?? {} };
+    });
+  }
+}
+
+/** Like Pulumi's auto-naming: the logical name plus a random-looking suffix. */
+function physicalName(logicalName: string): string {
+  return `${logicalName}-0a1b2c3`;
+}
+
+function key(type: string, name: string): string {
+  return `${type}\0${name}`;
+}
+
+/** What AWS would fill in: enough for outputs such as ARNs and auto-names to resolve. */
+function computedState(
+  args: pulumi.runtime.MockResourceArgs,
+  region: string,
+): Record<string, unknown> {
+  const [provider, module = ""] = args.type.split(":");
+  if (provider !== "aws") return {};
+  const service = module.split("/")[0] ?? "";
+  const name = physicalName(args.name);
+  const arn =
+    service === "iam"
+      ? `arn:aws:iam::${MOCK_ACCOUNT_ID}:${args.type.split(":")[2]?.toLowerCase()}/${name}`
+      : service === "s3"
+        ? `arn:aws:s3:::${name}`
+        : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${name}`;
+  return { arn, name, bucket: name };
+}
+
+export interface ProgramRun {
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+  mocks: RecordingMocks;
+}
+
+export interface ProgramRunOptions {
+  project: string;
+  stack: string;
+  /** Stack config with namespaced keys ("guardrails:maxInactiveDays") and JSON-typed values. */
+  config: Record<string, unknown>;
+  region?: string;
+}
+
+/**
+ * Runs `program` as the Pulumi engine would (inside a root Stack resource, with the stack's
+ * config set) under mocks, and waits for every resource to be registered.
+ */
+export async function runProgram(
+  program: () => unknown,
+  options: ProgramRunOptions,
+): Promise<ProgramRun> {
+  const mocks = new RecordingMocks(options.region ?? regionOf(options.config));
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+  mocks.observe(pulumi.runtime.getMonitor() as unknown as MockMonitorLike);
+  pulumi.runtime.setAllConfig(toPulumiConfig(options.config));
+
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
+  const resolved = (await resolve(outputs ?? {})) as Record<string, unknown>;
+  await pulumi.runtime.disconnect();
+  return { resources: mocks.resources, outputs: resolved, mocks };
+}
+
+/** Pulumi keeps config values as strings: structured values as their JSON text. */
+export function toPulumiConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).map(([configKey, value]) => [
+      configKey,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+function regionOf(config: Record<string, unknown>): string {
+  const region = config["aws:region"];
+  return typeof region === "string" ? region : "us-east-1";
+}
+
+async function resolve(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return new Promise((done) => (value as pulumi.Output<unknown>).apply((inner) => done(inner)));
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(resolve));
+  if (value && typeof value === "object") {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([entryKey, entry]) => [entryKey, await resolve(entry)]),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
