@@ -56,6 +56,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const stack = readStackFile(options.stackFile);
   const region =
     typeof stack.config["aws:region"] === "string" ? stack.config["aws:region"] : "us-east-1";
+  // Loaded only now: the program reads its config when it loads, after the mocks are set.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const run = await runProgram(() => require("../index"), { ...stack, region });
   const plan = planDocument(
     { project: stack.project, stack: stack.stack, region },

@@ -14,18 +14,20 @@ export interface StackFile {
   config: Record<string, unknown>;
 }
 
-/** Loads the stack file (`Pulumi.<stack>.yaml`) that sits beside the project's `Pulumi.yaml`. */
-export function readStackFile(stackFile: string): StackFile {
-  const projectFile = path.join(path.dirname(path.resolve(stackFile)), "Pulumi.yaml");
-  const project = readYaml(projectFile, "a Pulumi project file with a name")?.name;
-  if (typeof project !== "string") {
-    throw new StackFileError(`${projectFile}: expected a Pulumi project file with a "name"`);
-  }
+/** This program's own project file: its name is the namespace of the stack's config keys. */
+export const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+
+/** Loads a stack file (`Pulumi.<stack>.yaml`) of this project, wherever it is kept. */
+export function readStackFile(stackFile: string, projectFile = PROJECT_FILE): StackFile {
   const match = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(stackFile));
   if (!match?.[1]) {
     throw new StackFileError(`${stackFile}: a stack file is named Pulumi.<stack>.yaml`);
   }
   const document = readYaml(stackFile, "a Pulumi stack file with a config: map") ?? {};
+  const project = readYaml(projectFile, "a Pulumi project file with a name")?.name;
+  if (typeof project !== "string") {
+    throw new StackFileError(`${projectFile}: expected a Pulumi project file with a "name"`);
+  }
   const config = document.config ?? {};
   if (typeof config !== "object" || Array.isArray(config)) {
     throw new StackFileError(`${stackFile}: "config" must be a map of "namespace:key" to values`);

@@ -1,7 +1,7 @@
 /**
- * Writes `Pulumi.yaml` from the settings schema in `config.ts`, so the CLI's declared types and
- * defaults can never drift from the ones the code applies. `npm run sync-config`; a test fails
- * when the committed file is out of date.
+ * Writes `Pulumi.yaml` and the README's configuration table from the settings schema in
+ * `config.ts`, so the CLI's declared types and defaults and the documentation can never drift
+ * from what the code applies. `npm run sync-config`; a test fails when either is out of date.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -9,6 +9,10 @@ import { stringify } from "yaml";
 import { CONFIG_SCHEMA, ConfigKeySpec } from "../config";
 
 export const PULUMI_YAML = path.join(__dirname, "..", "Pulumi.yaml");
+export const README = path.join(__dirname, "..", "README.md");
+
+const TABLE_START = "<!-- config-table:start -->";
+const TABLE_END = "<!-- config-table:end -->";
 
 /** Pulumi.yaml can declare string, integer, boolean and array keys, but no objects. */
 export function pulumiYamlText(): string {
@@ -39,7 +43,21 @@ export function pulumiYamlText(): string {
   );
 }
 
+/** The README with its configuration table regenerated between the markers. */
+export function readmeText(readme: string): string {
+  const start = readme.indexOf(TABLE_START);
+  const end = readme.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`README.md lacks ${TABLE_START} ... ${TABLE_END}`);
+  const rows = (Object.entries(CONFIG_SCHEMA) as Array<[string, ConfigKeySpec]>).map(
+    ([key, spec]) =>
+      `| \`${key}\` | ${spec.type} | ${spec.default === undefined ? "unset" : `\`${JSON.stringify(spec.default)}\``} | ${spec.description.replace(/\|/g, "\\|")} |`,
+  );
+  const table = ["| key | type | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
+  return `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
 if (require.main === module) {
   fs.writeFileSync(PULUMI_YAML, pulumiYamlText());
-  console.log(`wrote ${PULUMI_YAML}`);
+  fs.writeFileSync(README, readmeText(fs.readFileSync(README, "utf8")));
+  console.log(`wrote ${PULUMI_YAML} and the configuration table of ${README}`);
 }
