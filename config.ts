@@ -12,7 +12,7 @@ import { RULE_NAMES, RuleName } from "./functions/rules/catalog";
 import {
   PORT_RANGE_FORM,
   PortRange,
-  PortRangeError,
+  isPortRangeError,
   parsePortRange,
 } from "./functions/rules/ports";
 
@@ -309,7 +309,7 @@ function portRange(value: unknown): PortRange {
   try {
     return parsePortRange(value);
   } catch (error) {
-    if (error instanceof PortRangeError) throw new InvalidValue(PORT_RANGE_FORM, error.reason);
+    if (isPortRangeError(error)) throw new InvalidValue(PORT_RANGE_FORM, error.reason);
     throw error;
   }
 }
@@ -325,7 +325,7 @@ function portList(value: unknown): string {
     try {
       range = parsePortRange(item);
     } catch (error) {
-      if (error instanceof PortRangeError) throw new InvalidValue(form, `${item}: ${error.reason}`);
+      if (isPortRangeError(error)) throw new InvalidValue(form, `${item}: ${error.reason}`);
       throw error;
     }
     if (range.from < 1) throw new InvalidValue(form, `port 0 is not accepted by AWS`);

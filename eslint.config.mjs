@@ -25,6 +25,18 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
+    // Everything under functions/ is serialized into Lambdas by Pulumi's closure serializer,
+    // which drops class fields and cannot construct Error subclasses: plain functions only.
+    files: ["functions/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ClassDeclaration", message: "No classes in serialized Lambda code." },
+        { selector: "ClassExpression", message: "No classes in serialized Lambda code." },
+      ],
+    },
+  },
+  {
     // Evaluators are shared with the Lambdas and the policy pack: they must stay free of
     // Pulumi and AWS SDK imports, or the Lambda bundle breaks (Pulumi packages are excluded).
     files: ["functions/rules/**/*.ts"],

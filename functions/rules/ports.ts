@@ -18,25 +18,33 @@ export const MAX_PORT = 65535;
 /** The accepted form, quoted by every error about a port. */
 export const PORT_RANGE_FORM = `a port ${MIN_PORT}-${MAX_PORT} or a range "from-to" with from <= to`;
 
-export class PortRangeError extends Error {
-  override name = "PortRangeError";
-  constructor(
-    readonly value: unknown,
-    readonly reason: string,
-  ) {
-    super(`${JSON.stringify(value)} is not a port range (${reason}); expected ${PORT_RANGE_FORM}`);
-  }
+export interface PortRangeError extends Error {
+  name: "PortRangeError";
+  value: unknown;
+  /** What is wrong, without the accepted form (which the message adds). */
+  reason: string;
+}
+
+// A factory, not a class: this code is serialized into Lambdas by Pulumi, which loses class
+// fields and cannot call Error's constructor through `super`.
+function portRangeError(value: unknown, reason: string): PortRangeError {
+  const message = `${JSON.stringify(value)} is not a port range (${reason}); expected ${PORT_RANGE_FORM}`;
+  return Object.assign(new Error(message), { name: "PortRangeError" as const, value, reason });
+}
+
+export function isPortRangeError(error: unknown): error is PortRangeError {
+  return error instanceof Error && error.name === "PortRangeError";
 }
 
 const PORT_TEXT = /^\d{1,5}$/;
 
 function parsePort(text: string, original: unknown): number {
   if (!PORT_TEXT.test(text)) {
-    throw new PortRangeError(original, "not a whole number");
+    throw portRangeError(original, "not a whole number");
   }
   const port = Number(text);
   if (port < MIN_PORT || port > MAX_PORT) {
-    throw new PortRangeError(original, `${port} is outside ${MIN_PORT}-${MAX_PORT}`);
+    throw portRangeError(original, `${port} is outside ${MIN_PORT}-${MAX_PORT}`);
   }
   return port;
 }
@@ -44,20 +52,20 @@ function parsePort(text: string, original: unknown): number {
 /** Parses `22`, `"22"` or `"1-1024"` (whitespace around the parts is ignored). */
 export function parsePortRange(value: unknown): PortRange {
   if (typeof value === "number") {
-    if (!Number.isInteger(value)) throw new PortRangeError(value, "not a whole number");
+    if (!Number.isInteger(value)) throw portRangeError(value, "not a whole number");
     const port = parsePort(String(value), value);
     return { from: port, to: port };
   }
-  if (typeof value !== "string") throw new PortRangeError(value, "neither a number nor text");
+  if (typeof value !== "string") throw portRangeError(value, "neither a number nor text");
   const parts = value.split("-").map((part) => part.trim());
   if (parts.length === 1) {
     const port = parsePort(parts[0] ?? "", value);
     return { from: port, to: port };
   }
-  if (parts.length !== 2) throw new PortRangeError(value, "more than one dash");
+  if (parts.length !== 2) throw portRangeError(value, "more than one dash");
   const from = parsePort(parts[0] ?? "", value);
   const to = parsePort(parts[1] ?? "", value);
-  if (from > to) throw new PortRangeError(value, `${from} is greater than ${to}`);
+  if (from > to) throw portRangeError(value, `${from} is greater than ${to}`);
   return { from, to };
 }
 

@@ -1,0 +1,63 @@
+/** Lambda of the iam-inactive-users rule: every user from one credential report. */
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { parseCredentialReport } from "../rules/credential-report";
+import { evaluateInactiveUsers, evaluateUserActivity } from "../rules/iam-inactive-users";
+import { RESOURCE_TYPES } from "../rules/verdict";
+import { fetchCredentialReport, listUsers } from "../shared/iam";
+import {
+  RULE_HANDLER_PERMISSIONS,
+  lazyHandler,
+  RuleContext,
+  RuleHandler,
+  createRuleHandler,
+} from "../shared/rule-handler";
+import { listParameter, positiveIntegerParameter } from "../shared/rule-parameters";
+
+export const PERMISSIONS = [
+  ...RULE_HANDLER_PERMISSIONS,
+  "iam:GenerateCredentialReport",
+  "iam:GetCredentialReport",
+  "iam:ListUsers",
+];
+
+export interface InactiveUsersClients {
+  config: ConfigServiceClient;
+  iam: IAMClient;
+}
+
+export function createHandler(
+  clients: InactiveUsersClients = { config: new ConfigServiceClient({}), iam: new IAMClient({}) },
+  sleep?: (ms: number) => Promise<void>,
+): RuleHandler {
+  const report = async (context: RuleContext) =>
+    parseCredentialReport(await fetchCredentialReport(clients.iam, { ...context, sleep }));
+  return createRuleHandler(
+    {
+      name: "iam-inactive-users",
+      resourceTypes: [RESOURCE_TYPES.iamUser],
+      parameters: (raw) => ({
+        maxInactiveDays: positiveIntegerParameter(raw, "maxInactiveDays", 90),
+        exemptUsers: listParameter(raw, "exemptUsers"),
+      }),
+      async evaluateItem(item, parameters, context) {
+        const configuration = (item.configuration ?? {}) as { userName?: string; arn?: string };
+        const arn = configuration.arn ?? item.ARN;
+        const row = (await report(context)).find((candidate) => candidate.arn === arn);
+        const user = {
+          userId: item.resourceId,
+          userName: configuration.userName ?? item.resourceName ?? "",
+        };
+        return [evaluateUserActivity(user, row, parameters, context.now)];
+      },
+      async evaluateAll(parameters, context) {
+        const [rows, users] = await Promise.all([report(context), listUsers(clients.iam)]);
+        return evaluateInactiveUsers(users, rows, parameters, context.now);
+      },
+    },
+    clients,
+  );
+}
+
+/** The Lambda entry point when this module is deployed as is. */
+export const handler = lazyHandler(() => createHandler());

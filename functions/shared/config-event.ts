@@ -1,0 +1,168 @@
+/**
+ * The event AWS Config sends a custom rule's Lambda, parsed once for every rule. Shapes from
+ * the AWS Config developer guide ("Example Events for AWS Config Rules").
+ */
+
+/** The Lambda event. `invokingEvent` and `ruleParameters` are JSON text. */
+export interface ConfigRuleEvent {
+  version?: string;
+  invokingEvent: string;
+  ruleParameters?: string;
+  resultToken: string;
+  eventLeftScope?: boolean;
+  executionRoleArn?: string;
+  configRuleArn?: string;
+  configRuleName?: string;
+  configRuleId?: string;
+  accountId?: string;
+  evaluationMode?: string;
+}
+
+/** A configuration item as the invoking event carries it (camelCase, `configuration` an object). */
+export interface ConfigurationItem {
+  resourceType: string;
+  resourceId: string;
+  resourceName?: string | null;
+  configurationItemStatus: string;
+  configurationItemCaptureTime: string;
+  configuration: unknown;
+  ARN?: string;
+  awsAccountId?: string;
+  awsRegion?: string;
+  tags?: Record<string, string>;
+  relationships?: Array<{
+    resourceType?: string;
+    resourceId?: string;
+    name?: string;
+    resourceName?: string;
+  }>;
+  supplementaryConfiguration?: Record<string, unknown>;
+}
+
+/** What an oversized notification carries instead of the item. */
+export interface ConfigurationItemSummary {
+  resourceType: string;
+  resourceId: string;
+  configurationItemStatus: string;
+  configurationItemCaptureTime: string;
+  resourceName?: string | null;
+  changeType?: string;
+}
+
+export type Notification =
+  | { kind: "change"; item: ConfigurationItem; notificationTime: string }
+  | { kind: "oversized"; summary: ConfigurationItemSummary; notificationTime: string }
+  | { kind: "scheduled"; notificationTime: string };
+
+/** Statuses of an item whose resource is gone: its evaluation is NOT_APPLICABLE. */
+export const DELETED_STATUSES: readonly string[] = [
+  "ResourceDeleted",
+  "ResourceDeletedNotRecorded",
+];
+
+export interface ConfigEventError extends Error {
+  name: "ConfigEventError";
+}
+
+/** Not a class: this code is serialized into Lambdas, where Error subclasses break. */
+export function configEventError(message: string): ConfigEventError {
+  return Object.assign(new Error(message), { name: "ConfigEventError" as const });
+}
+
+export function isConfigEventError(error: unknown): error is ConfigEventError {
+  return error instanceof Error && error.name === "ConfigEventError";
+}
+
+function parseJsonObject(text: unknown, what: string): Record<string, unknown> {
+  if (typeof text !== "string") throw configEventError(`${what} is missing (expected JSON text).`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw configEventError(
+      `${what} is not valid JSON (${(error as Error).message}): ${text.slice(0, 200)}`,
+    );
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw configEventError(`${what} is not a JSON object: ${text.slice(0, 200)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function parseInvokingEvent(event: ConfigRuleEvent): Notification {
+  const invoking = parseJsonObject(event.invokingEvent, "invokingEvent");
+  const notificationTime = String(invoking.notificationCreationTime ?? new Date().toISOString());
+  switch (invoking.messageType) {
+    case "ConfigurationItemChangeNotification": {
+      const item = invoking.configurationItem as ConfigurationItem | undefined;
+      if (!item?.resourceType || !item.resourceId) {
+        throw configEventError("A change notification without a configurationItem.");
+      }
+      return { kind: "change", item, notificationTime };
+    }
+    case "OversizedConfigurationItemChangeNotification": {
+      const summary = invoking.configurationItemSummary as ConfigurationItemSummary | undefined;
+      if (!summary?.resourceType || !summary.resourceId) {
+        throw configEventError("An oversized notification without a configurationItemSummary.");
+      }
+      return { kind: "oversized", summary, notificationTime };
+    }
+    case "ScheduledNotification":
+      return { kind: "scheduled", notificationTime };
+    default:
+      throw configEventError(`Unknown messageType ${JSON.stringify(invoking.messageType)}.`);
+  }
+}
+
+/**
+ * `ruleParameters` as a map of names to text values. Absent or empty means no parameters; values
+ * that are numbers or lists (a rule edited by hand) are turned into their text.
+ */
+export function parseRuleParameters(event: ConfigRuleEvent): Record<string, string> {
+  if (event.ruleParameters === undefined || event.ruleParameters.trim() === "") return {};
+  const parameters = parseJsonObject(event.ruleParameters, "ruleParameters");
+  return Object.fromEntries(
+    Object.entries(parameters).map(([name, value]) => [
+      name,
+      typeof value === "string"
+        ? value
+        : Array.isArray(value)
+          ? value.join(",")
+          : JSON.stringify(value),
+    ]),
+  );
+}
+
+/**
+ * An item from GetResourceConfigHistory (the SDK's shape: `configuration` is JSON text,
+ * `arn`/`accountId` names, Date capture time) in the invoking event's shape.
+ */
+export function itemFromHistory(item: {
+  resourceType?: string;
+  resourceId?: string;
+  resourceName?: string;
+  configurationItemStatus?: string;
+  configurationItemCaptureTime?: Date | string;
+  configuration?: string;
+  arn?: string;
+  accountId?: string;
+  awsRegion?: string;
+  tags?: Record<string, string>;
+  supplementaryConfiguration?: Record<string, string>;
+}): ConfigurationItem {
+  const captured = item.configurationItemCaptureTime;
+  return {
+    resourceType: item.resourceType ?? "",
+    resourceId: item.resourceId ?? "",
+    resourceName: item.resourceName,
+    configurationItemStatus: item.configurationItemStatus ?? "OK",
+    configurationItemCaptureTime:
+      captured instanceof Date ? captured.toISOString() : (captured ?? ""),
+    configuration: item.configuration ? parseJsonObject(item.configuration, "configuration") : null,
+    ARN: item.arn,
+    awsAccountId: item.accountId,
+    awsRegion: item.awsRegion,
+    tags: item.tags,
+    supplementaryConfiguration: item.supplementaryConfiguration,
+  };
+}

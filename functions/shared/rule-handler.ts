@@ -1,0 +1,235 @@
+/**
+ * The one implementation of a custom Config rule's Lambda: parse the event, fetch what the
+ * notification left out, hand the evaluator's verdicts to PutEvaluations in batches. A rule
+ * supplies only its parameters and its evaluation (as rdklib's evaluate_change /
+ * evaluate_periodic).
+ */
+import {
+  ConfigServiceClient,
+  GetResourceConfigHistoryCommand,
+  PutEvaluationsCommand,
+} from "@aws-sdk/client-config-service";
+import { Verdict } from "../rules/verdict";
+import {
+  ConfigRuleEvent,
+  ConfigurationItem,
+  DELETED_STATUSES,
+  Notification,
+  configEventError,
+  isConfigEventError,
+  itemFromHistory,
+  parseInvokingEvent,
+  parseRuleParameters,
+} from "./config-event";
+import { MAX_EVALUATIONS_PER_CALL, chunk, toEvaluation } from "./evaluations";
+import { Logger, jsonLogger } from "./log";
+import { isRuleParameterError } from "./rule-parameters";
+
+/** The calls every custom rule's role needs, whatever the rule evaluates. */
+export const RULE_HANDLER_PERMISSIONS = [
+  "config:PutEvaluations",
+  "config:GetResourceConfigHistory",
+] as const;
+
+export interface RuleContext {
+  /** The time to judge ages against. */
+  now: Date;
+  /** Milliseconds left before Lambda stops the invocation. */
+  remainingTimeMs(): number;
+  log: Logger;
+}
+
+export interface CustomRule<Parameters> {
+  name: string;
+  /** Types this rule evaluates on change; an item of another type is NOT_APPLICABLE. */
+  resourceTypes: readonly string[];
+  /** Reads and checks `ruleParameters`; throws a RuleParameterError. */
+  parameters(raw: Readonly<Record<string, string>>): Parameters;
+  /** Evaluates one changed resource (and any resource whose verdict depends on it). */
+  evaluateItem(
+    item: ConfigurationItem,
+    parameters: Parameters,
+    context: RuleContext,
+  ): Promise<Verdict[]>;
+  /** Periodic rules: lists and evaluates every resource in scope. */
+  evaluateAll?(parameters: Parameters, context: RuleContext): Promise<Verdict[]>;
+}
+
+export interface RuleHandlerDependencies {
+  config: ConfigServiceClient;
+  log?: Logger;
+  now?: () => Date;
+}
+
+/** What an invocation did, returned to Lambda and logged. */
+export interface RuleRunSummary {
+  rule: string;
+  notification?: Notification["kind"];
+  evaluations: number;
+  putEvaluationsCalls: number;
+  /** Why nothing was evaluated, when the event or the parameters could not be read. */
+  skipped?: string;
+}
+
+export interface LambdaContext {
+  getRemainingTimeInMillis?(): number;
+}
+
+export type RuleHandler = (
+  event: ConfigRuleEvent,
+  context?: LambdaContext,
+) => Promise<RuleRunSummary>;
+
+/** A handler whose clients are made on its first invocation, not when its module loads. */
+export function lazyHandler(create: () => RuleHandler): RuleHandler {
+  let created: RuleHandler | undefined;
+  return (event, context) => {
+    created ??= create();
+    return created(event, context);
+  };
+}
+
+export function createRuleHandler<Parameters>(
+  rule: CustomRule<Parameters>,
+  dependencies: RuleHandlerDependencies,
+): RuleHandler {
+  const log = dependencies.log ?? jsonLogger;
+  const now = dependencies.now ?? (() => new Date());
+
+  return async (event, lambdaContext) => {
+    let notification: Notification;
+    let parameters: Parameters;
+    try {
+      notification = parseInvokingEvent(event);
+      parameters = rule.parameters(parseRuleParameters(event));
+    } catch (error) {
+      // A bad event or parameters will not get better by retrying: log it and stop, rather
+      // than fail and have Lambda retry the same event.
+      if (!isConfigEventError(error) && !isRuleParameterError(error)) throw error;
+      log("ERROR", "Rule not evaluated: unreadable event or parameters", {
+        rule: rule.name,
+        error: error.message,
+        ruleParameters: event.ruleParameters,
+      });
+      return { rule: rule.name, evaluations: 0, putEvaluationsCalls: 0, skipped: error.message };
+    }
+    const context: RuleContext = {
+      now: now(),
+      remainingTimeMs: () => lambdaContext?.getRemainingTimeInMillis?.() ?? 60_000,
+      log,
+    };
+
+    let verdicts: Verdict[];
+    let orderingTimestamp: Date;
+    if (notification.kind === "scheduled") {
+      if (!rule.evaluateAll) {
+        return {
+          rule: rule.name,
+          notification: notification.kind,
+          evaluations: 0,
+          putEvaluationsCalls: 0,
+          skipped: "not periodic",
+        };
+      }
+      verdicts = await rule.evaluateAll(parameters, context);
+      orderingTimestamp = new Date(notification.notificationTime);
+    } else {
+      const item =
+        notification.kind === "change"
+          ? notification.item
+          : await fetchItem(dependencies.config, notification.summary);
+      verdicts = await evaluateItem(rule, item, parameters, context, event.eventLeftScope === true);
+      orderingTimestamp = new Date(
+        item.configurationItemCaptureTime || notification.notificationTime,
+      );
+    }
+
+    const putEvaluationsCalls = await putEvaluations(
+      dependencies.config,
+      event.resultToken,
+      verdicts.map((verdict) => toEvaluation(verdict, orderingTimestamp)),
+      log,
+    );
+    const summary = {
+      rule: rule.name,
+      notification: notification.kind,
+      evaluations: verdicts.length,
+      putEvaluationsCalls,
+    };
+    log("INFO", "Rule evaluated", {
+      ...summary,
+      nonCompliant: verdicts.filter((verdict) => verdict.compliance === "NON_COMPLIANT").length,
+    });
+    return summary;
+  };
+}
+
+async function evaluateItem<Parameters>(
+  rule: CustomRule<Parameters>,
+  item: ConfigurationItem,
+  parameters: Parameters,
+  context: RuleContext,
+  leftScope: boolean,
+): Promise<Verdict[]> {
+  const notApplicable = (annotation: string): Verdict[] => [
+    {
+      resourceType: item.resourceType,
+      resourceId: item.resourceId,
+      compliance: "NOT_APPLICABLE",
+      annotation,
+    },
+  ];
+  if (DELETED_STATUSES.includes(item.configurationItemStatus)) {
+    return notApplicable(`The resource was deleted (${item.configurationItemStatus}).`);
+  }
+  if (leftScope) return notApplicable("The resource left the rule's scope.");
+  if (!rule.resourceTypes.includes(item.resourceType)) {
+    return notApplicable(`${rule.name} does not evaluate ${item.resourceType}.`);
+  }
+  return rule.evaluateItem(item, parameters, context);
+}
+
+/** Oversized notifications omit the item: its latest version from the configuration history. */
+async function fetchItem(
+  config: ConfigServiceClient,
+  summary: { resourceType: string; resourceId: string },
+): Promise<ConfigurationItem> {
+  const history = await config.send(
+    new GetResourceConfigHistoryCommand({
+      resourceType: summary.resourceType as never,
+      resourceId: summary.resourceId,
+      limit: 1,
+    }),
+  );
+  const latest = history.configurationItems?.[0];
+  if (!latest)
+    throw configEventError(
+      `No configuration history for ${summary.resourceType} ${summary.resourceId}.`,
+    );
+  return itemFromHistory(latest);
+}
+
+/** PutEvaluations in batches of 100. Rejected evaluations fail the invocation after all batches. */
+async function putEvaluations(
+  config: ConfigServiceClient,
+  resultToken: string,
+  evaluations: ReturnType<typeof toEvaluation>[],
+  log: Logger,
+): Promise<number> {
+  const batches = chunk(evaluations, MAX_EVALUATIONS_PER_CALL);
+  let failed = 0;
+  for (const batch of batches) {
+    const response = await config.send(
+      new PutEvaluationsCommand({ ResultToken: resultToken, Evaluations: batch }),
+    );
+    if (response.FailedEvaluations?.length) {
+      failed += response.FailedEvaluations.length;
+      log("ERROR", "Config rejected evaluations", {
+        failedEvaluations: response.FailedEvaluations,
+      });
+    }
+  }
+  if (failed > 0)
+    throw new Error(`Config rejected ${failed} of ${evaluations.length} evaluations.`);
+  return batches.length;
+}
