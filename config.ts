@@ -190,7 +190,8 @@ export const CONFIG_SCHEMA = {
   recordGlobalResources: {
     type: "boolean",
     default: true,
-    description: "Record global resources (IAM). Turn it on in exactly one region per account.",
+    description:
+      "This region records global resources (IAM) and runs the IAM rules. Turn it on in exactly one region per account.",
   },
   logRetentionDays: {
     type: "integer",

@@ -10,3 +10,4 @@ const outputs = createGuardrails(loadSettings());
 export const recorderName = outputs.recorderName;
 export const deliveryBucket = outputs.deliveryBucket;
 export const recordsGlobalResources = outputs.recordsGlobalResources;
+export const rules = outputs.rules;

@@ -2,19 +2,30 @@
  * Builds the whole program from validated settings. A pure function of its input, so tests can
  * build the stack for several configurations without fighting the module cache.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigRecorder } from "./components";
+import {
+  ConfigRecorder,
+  CustomConfigRule,
+  ExposedPortsRule,
+  InactiveUsersRule,
+  MfaPolicyRule,
+} from "./components";
 import { PROGRAM_TAG, Settings } from "./config";
+import { RuleName } from "./functions/rules/catalog";
 
 export interface GuardrailsOutputs {
   recorderName: pulumi.Output<string>;
   deliveryBucket: pulumi.Output<string | undefined>;
   recordsGlobalResources: boolean;
+  /** The Config rules this stack deploys, by name. */
+  rules: pulumi.Output<string>[];
 }
 
 export function createGuardrails(settings: Settings): GuardrailsOutputs {
   // The program's own tag last, so a stack's tags cannot hide what manages a resource.
   const tags = { ...settings.tags, ...PROGRAM_TAG };
+  const enabled = (rule: RuleName) => !settings.disabledRules.includes(rule);
 
   const recorder = new ConfigRecorder("config", {
     create: settings.recorder.create,
@@ -22,10 +33,53 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
     includeGlobalResources: settings.recorder.includeGlobalResources,
     tags,
   });
+  const common = {
+    logRetentionDays: settings.logRetentionDays,
+    dependsOn: recorder.ruleDependencies,
+    tags,
+  };
+  const rules: CustomConfigRule[] = [];
+
+  if (enabled("exposed-ports")) {
+    rules.push(
+      new ExposedPortsRule("exposed-ports", { forbiddenPorts: settings.forbiddenPorts, ...common })
+        .rule,
+    );
+  }
+  // IAM is global: its rules run only in the region that records global resources, or every
+  // region would evaluate (and later repair) the same users.
+  if (settings.recorder.includeGlobalResources) {
+    if (enabled("iam-inactive-users")) {
+      rules.push(
+        new InactiveUsersRule("iam-inactive-users", {
+          maxInactiveDays: settings.maxInactiveDays,
+          exemptUsers: settings.exemptUsers,
+          ...common,
+        }).rule,
+      );
+    }
+    if (enabled("mfa-policy-attached")) {
+      rules.push(
+        new MfaPolicyRule("mfa-policy-attached", {
+          policyArn: mfaPolicyArn(settings.mfaPolicyName),
+          exemptUsers: settings.exemptUsers,
+          ...common,
+        }).rule,
+      );
+    }
+  }
 
   return {
     recorderName: recorder.recorderName,
     deliveryBucket: recorder.bucketName,
     recordsGlobalResources: recorder.recordsGlobalResources,
+    rules: rules.map((rule) => rule.ruleName),
   };
+}
+
+/** Customer managed policies live at the account's root path: the name gives the ARN. */
+function mfaPolicyArn(policyName: string): pulumi.Output<string> {
+  const account = aws.getCallerIdentityOutput();
+  const partition = aws.getPartitionOutput().partition;
+  return pulumi.interpolate`arn:${partition}:iam::${account.accountId}:policy/${policyName}`;
 }

@@ -1,1 +1,5 @@
 export * from "./config-recorder";
+export * from "./custom-config-rule";
+export * from "./exposed-ports-rule";
+export * from "./inactive-users-rule";
+export * from "./mfa-policy-rule";

@@ -163,7 +163,13 @@ export async function runProgram(
   const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
   const resolved = (await resolve(outputs ?? {})) as Record<string, unknown>;
   await pulumi.runtime.disconnect();
-  return { resources: mocks.resources, outputs: resolved, mocks };
+  const resources = await Promise.all(
+    mocks.resources.map(async (resource) => ({
+      ...resource,
+      inputs: (await resolveAssets(resource.inputs)) as Record<string, unknown>,
+    })),
+  );
+  return { resources, outputs: resolved, mocks };
 }
 
 /** Pulumi keeps config values as strings: structured values as their JSON text. */
@@ -179,6 +185,41 @@ export function toPulumiConfig(config: Record<string, unknown>): Record<string, 
 function regionOf(config: Record<string, unknown>): string {
   const region = config["aws:region"];
   return typeof region === "string" ? region : "us-east-1";
+}
+
+/** An archive input (a Lambda's code) with its files' text, as it would be uploaded. */
+export interface ResolvedArchive {
+  __archive: Record<string, { text?: string; path?: string }>;
+}
+
+export function isResolvedArchive(value: unknown): value is ResolvedArchive {
+  return typeof value === "object" && value !== null && "__archive" in value;
+}
+
+/** Archives reach the mocks with their files still pending: wait for their contents. */
+async function resolveAssets(value: unknown): Promise<unknown> {
+  // isInstance narrows to `never` for plain values; test it on its own.
+  const isArchive: boolean = pulumi.asset.AssetArchive.isInstance(value);
+  if (isArchive) {
+    const assets = (await (value as pulumi.asset.AssetArchive).assets) as Record<string, unknown>;
+    const files: ResolvedArchive["__archive"] = {};
+    for (const [file, asset] of Object.entries(assets)) {
+      const { text, path } = asset as { text?: Promise<string>; path?: Promise<string> };
+      files[file] = { text: await text, path: await path };
+    }
+    return { __archive: files };
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(resolveAssets));
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([entryKey, entry]) => [
+        entryKey,
+        await resolveAssets(entry),
+      ]),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
 }
 
 async function resolve(value: unknown): Promise<unknown> {

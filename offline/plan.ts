@@ -1,5 +1,5 @@
 /** Renders a recorded program run as the plan `pulumi up` would carry out. */
-import { PlannedResource } from "./mock-runtime";
+import { PlannedResource, isResolvedArchive } from "./mock-runtime";
 
 const MAX_VALUE_LENGTH = 160;
 
@@ -9,9 +9,12 @@ export interface PlanDocument {
   stack: string;
   region: string;
   resources: Array<{
+    urn: string;
     type: string;
     name: string;
+    /** The parent's name (`parentUrn` identifies it exactly). */
     parent?: string;
+    parentUrn?: string;
     dependsOn: string[];
     inputs: Record<string, unknown>;
   }>;
@@ -27,11 +30,13 @@ export function planDocument(
   return {
     ...context,
     resources: resources.map((resource) => ({
+      urn: resource.urn,
       type: resource.type,
       name: resource.name,
       parent: resource.parent ? (nameOf.get(resource.parent) ?? resource.parent) : undefined,
+      parentUrn: resource.parent,
       dependsOn: resource.dependencies.map((urn) => nameOf.get(urn) ?? urn),
-      inputs: parseJsonStrings(resource.inputs) as Record<string, unknown>,
+      inputs: readable(resource.inputs) as Record<string, unknown>,
     })),
     outputs,
   };
@@ -41,9 +46,9 @@ export function planDocument(
 export function renderPlan(plan: PlanDocument): string {
   const children = new Map<string | undefined, PlanDocument["resources"]>();
   for (const resource of plan.resources) {
-    const siblings = children.get(resource.parent) ?? [];
+    const siblings = children.get(resource.parentUrn) ?? [];
     siblings.push(resource);
-    children.set(resource.parent, siblings);
+    children.set(resource.parentUrn, siblings);
   }
   const lines = [
     `Offline plan for stack "${plan.stack}" of project "${plan.project}": ` +
@@ -60,7 +65,7 @@ export function renderPlan(plan: PlanDocument): string {
       }
       const explicit = resource.dependsOn.filter((name) => name !== resource.parent);
       if (explicit.length > 0) lines.push(`${indent}    (after: ${explicit.join(", ")})`);
-      visit(resource.name, depth + 1);
+      visit(resource.urn, depth + 1);
     }
   };
   visit(undefined, 0);
@@ -75,8 +80,15 @@ function shorten(text: string): string {
   return text.length <= MAX_VALUE_LENGTH ? text : `${text.slice(0, MAX_VALUE_LENGTH - 3)}...`;
 }
 
-/** Policies arrive as JSON text: show them as structures. */
-function parseJsonStrings(value: unknown): unknown {
+/** Policies arrive as JSON text: show them as structures; code archives by their files' sizes. */
+function readable(value: unknown): unknown {
+  if (isResolvedArchive(value)) {
+    const files = Object.entries(value.__archive).map(
+      ([file, content]) =>
+        `${file} (${content.text !== undefined ? `${content.text.length} bytes` : content.path})`,
+    );
+    return `archive: ${files.join(", ")}`;
+  }
   if (typeof value === "string" && /^\s*[{[]/.test(value)) {
     try {
       return JSON.parse(value);
@@ -84,10 +96,10 @@ function parseJsonStrings(value: unknown): unknown {
       return value;
     }
   }
-  if (Array.isArray(value)) return value.map(parseJsonStrings);
+  if (Array.isArray(value)) return value.map(readable);
   if (value && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).map(([entryKey, entry]) => [entryKey, parseJsonStrings(entry)]),
+      Object.entries(value).map(([entryKey, entry]) => [entryKey, readable(entry)]),
     );
   }
   return value;
