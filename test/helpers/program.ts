@@ -52,3 +52,20 @@ export function isTaggable(type: string): boolean {
   }
   throw new Error(`no @pulumi/aws class registers ${type}`);
 }
+
+/** The run narrowed to the descendants of the one component of a type (e.g. one rule). */
+export function within(run: ProgramRun, componentType: string, componentName?: string): ProgramRun {
+  const component = run.resources.find(
+    (r) => r.type === componentType && (componentName === undefined || r.name === componentName),
+  );
+  if (!component) throw new Error(`no ${componentType} ${componentName ?? ""} in the run`);
+  const inside = new Set([component.urn]);
+  const resources = run.resources.filter((r) => {
+    if (r.parent && inside.has(r.parent)) {
+      inside.add(r.urn);
+      return true;
+    }
+    return false;
+  });
+  return { ...run, resources };
+}
