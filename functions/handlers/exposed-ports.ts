@@ -16,6 +16,7 @@ import {
   RULE_HANDLER_PERMISSIONS,
   lazyHandler,
   RuleHandler,
+  RuleHandlerDependencies,
   createRuleHandler,
 } from "../shared/rule-handler";
 import { portsParameter } from "../shared/rule-parameters";
@@ -28,13 +29,15 @@ export const DEFAULT_FORBIDDEN_PORTS: readonly PortRange[] = [
   { from: 3389, to: 3389 },
 ];
 
-export interface ExposedPortsClients {
-  config: ConfigServiceClient;
+export interface ExposedPortsDependencies extends RuleHandlerDependencies {
   ec2: EC2Client;
 }
 
 export function createHandler(
-  clients: ExposedPortsClients = { config: new ConfigServiceClient({}), ec2: new EC2Client({}) },
+  dependencies: ExposedPortsDependencies = {
+    config: new ConfigServiceClient({}),
+    ec2: new EC2Client({}),
+  },
 ): RuleHandler {
   return createRuleHandler(
     {
@@ -56,13 +59,13 @@ export function createHandler(
         return [
           evaluateInstance(
             instance,
-            await describeGroups(clients.ec2, instance.securityGroupIds),
+            await describeGroups(dependencies.ec2, instance.securityGroupIds),
             forbiddenPorts,
           ),
         ];
       },
     },
-    clients,
+    dependencies,
   );
 }
 

@@ -10,6 +10,7 @@ import {
   lazyHandler,
   RuleContext,
   RuleHandler,
+  RuleHandlerDependencies,
   createRuleHandler,
 } from "../shared/rule-handler";
 import { listParameter, positiveIntegerParameter } from "../shared/rule-parameters";
@@ -21,17 +22,21 @@ export const PERMISSIONS = [
   "iam:ListUsers",
 ];
 
-export interface InactiveUsersClients {
-  config: ConfigServiceClient;
+export interface InactiveUsersDependencies extends RuleHandlerDependencies {
   iam: IAMClient;
+  /** Waits between credential report polls (tests make it instant). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function createHandler(
-  clients: InactiveUsersClients = { config: new ConfigServiceClient({}), iam: new IAMClient({}) },
-  sleep?: (ms: number) => Promise<void>,
+  dependencies: InactiveUsersDependencies = {
+    config: new ConfigServiceClient({}),
+    iam: new IAMClient({}),
+  },
 ): RuleHandler {
+  const { iam, sleep } = dependencies;
   const report = async (context: RuleContext) =>
-    parseCredentialReport(await fetchCredentialReport(clients.iam, { ...context, sleep }));
+    parseCredentialReport(await fetchCredentialReport(iam, { ...context, sleep }));
   return createRuleHandler(
     {
       name: "iam-inactive-users",
@@ -51,11 +56,11 @@ export function createHandler(
         return [evaluateUserActivity(user, row, parameters, context.now)];
       },
       async evaluateAll(parameters, context) {
-        const [rows, users] = await Promise.all([report(context), listUsers(clients.iam)]);
+        const [rows, users] = await Promise.all([report(context), listUsers(iam)]);
         return evaluateInactiveUsers(users, rows, parameters, context.now);
       },
     },
-    clients,
+    dependencies,
   );
 }
 

@@ -17,6 +17,7 @@ import {
   RULE_HANDLER_PERMISSIONS,
   lazyHandler,
   RuleHandler,
+  RuleHandlerDependencies,
   createRuleHandler,
 } from "../shared/rule-handler";
 import { listParameter, requiredParameter } from "../shared/rule-parameters";
@@ -29,14 +30,17 @@ export const PERMISSIONS = [
 
 const POLICY_ARN = /^arn:aws[\w-]*:iam::\d{12}:policy\/.+$/;
 
-export interface MfaPolicyClients {
-  config: ConfigServiceClient;
+export interface MfaPolicyDependencies extends RuleHandlerDependencies {
   iam: IAMClient;
 }
 
 export function createHandler(
-  clients: MfaPolicyClients = { config: new ConfigServiceClient({}), iam: new IAMClient({}) },
+  dependencies: MfaPolicyDependencies = {
+    config: new ConfigServiceClient({}),
+    iam: new IAMClient({}),
+  },
 ): RuleHandler {
+  const { iam } = dependencies;
   return createRuleHandler(
     {
       name: "mfa-policy-attached",
@@ -55,7 +59,7 @@ export function createHandler(
         const groupPolicies = new Map(
           await Promise.all(
             user.groupNames.map(
-              async (group) => [group, await attachedGroupPolicies(clients.iam, group)] as const,
+              async (group) => [group, await attachedGroupPolicies(iam, group)] as const,
             ),
           ),
         );
@@ -65,7 +69,7 @@ export function createHandler(
         // One listing for all users and groups: N/1000 calls instead of several per user.
         const pages = await collectPages(
           paginateGetAccountAuthorizationDetails(
-            { client: clients.iam, pageSize: 1000 },
+            { client: iam, pageSize: 1000 },
             { Filter: ["User", "Group"] },
           ),
           (page) => [page],
@@ -77,7 +81,7 @@ export function createHandler(
         return evaluateMfaPolicies(users, groupPolicies, parameters);
       },
     },
-    clients,
+    dependencies,
   );
 }
 

@@ -38,6 +38,8 @@ export interface CredentialReportOptions {
 
 const SAFETY_MARGIN_MS = 10_000;
 const MAX_BACKOFF_MS = 8_000;
+/** A bound that holds even if the remaining-time clock were stuck. */
+const MAX_ATTEMPTS = 60;
 
 /**
  * The account's credential report as CSV text. IAM regenerates it at most every 4 hours;
@@ -76,7 +78,7 @@ export async function fetchCredentialReport(
       }
     }
     const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt);
-    if (options.remainingTimeMs() - wait < SAFETY_MARGIN_MS) {
+    if (options.remainingTimeMs() - wait < SAFETY_MARGIN_MS || attempt + 1 >= MAX_ATTEMPTS) {
       throw new Error(
         `The credential report was not ready in time (last state ${state}, ${attempt + 1} attempts).`,
       );

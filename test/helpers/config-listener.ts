@@ -89,8 +89,8 @@ export async function startConfigListener(
     const error = (type: string, message: string) =>
       reply(400, { __type: `com.amazonaws.starlingdove#${type}`, message });
 
-    readBody(request).then(
-      (rawBody) => {
+    readBody(request)
+      .then((rawBody) => {
         const target = String(request.headers["x-amz-target"] ?? "");
         const operation = target.startsWith(`${SERVICE}.`) ? target.slice(SERVICE.length + 1) : "";
         const body = parseJson(rawBody);
@@ -117,9 +117,13 @@ export async function startConfigListener(
               `The test listener does not implement ${operation}.`,
             );
         }
-      },
-      (failure: Error) => reply(500, { __type: "InternalFailure", message: failure.message }),
-    );
+      })
+      .catch((failure: Error) => {
+        // A throwing configured response (or an unreadable body): answer rather than hang.
+        if (!response.headersSent) {
+          reply(500, { __type: "InternalFailure", message: String(failure?.message ?? failure) });
+        }
+      });
   });
 
   await new Promise<void>((resolve, reject) => {

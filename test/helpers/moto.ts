@@ -22,6 +22,8 @@ export const MOTO_INSTALL_HINT =
 export interface MotoServer {
   /** `http://127.0.0.1:<port>`: give it to SDK clients as `endpoint`. */
   endpoint: string;
+  /** Forgets every resource created so far (moto's `POST /moto-api/reset`). */
+  reset(): Promise<void>;
   /** Stops the server (its whole process group) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -170,5 +172,10 @@ export async function startMoto(): Promise<MotoServer> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { endpoint, stop };
+  const reset = async () => {
+    const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+    await response.text();
+    if (!response.ok) throw new Error(`moto's reset answered HTTP ${response.status}`);
+  };
+  return { endpoint, reset, stop };
 }
