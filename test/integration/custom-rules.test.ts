@@ -201,23 +201,6 @@ function securityGroupConfiguration(group: SecurityGroup): Record<string, unknow
   };
 }
 
-/**
- * The client with the SDK's own `send` as an own property. Unit tests stub
- * `XxxClient.prototype.send` with aws-sdk-client-mock's `mockClient(XxxClient)`, at module load
- * and for the whole mocha process; these clients must reach moto and the listener whatever else
- * mocha loaded. Such a stub shadows the smithy base class's `send` without replacing it.
- */
-function withRealSend<Client extends object>(client: Client): Client {
-  for (let proto = Object.getPrototypeOf(client); proto; proto = Object.getPrototypeOf(proto)) {
-    const send: unknown = Object.getOwnPropertyDescriptor(proto, "send")?.value;
-    if (typeof send === "function" && !(send as { isSinonProxy?: boolean }).isSinonProxy) {
-      Object.defineProperty(client, "send", { value: send, configurable: true, writable: true });
-      return client;
-    }
-  }
-  throw new Error(`${client.constructor.name} has no unstubbed send`);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The harness: one moto server and one Config listener for the whole suite.
 
@@ -239,9 +222,9 @@ describe("custom rules against moto (integration)", function () {
     listener = await startConfigListener();
     moto = await startMoto();
     const common = { region: REGION, credentials: CREDENTIALS, maxAttempts: 1 };
-    iam = withRealSend(new IAMClient({ ...common, endpoint: moto.endpoint }));
-    ec2 = withRealSend(new EC2Client({ ...common, endpoint: moto.endpoint }));
-    config = withRealSend(new ConfigServiceClient({ ...common, endpoint: listener.endpoint }));
+    iam = new IAMClient({ ...common, endpoint: moto.endpoint });
+    ec2 = new EC2Client({ ...common, endpoint: moto.endpoint });
+    config = new ConfigServiceClient({ ...common, endpoint: listener.endpoint });
   });
 
   after(async function () {
@@ -701,17 +684,15 @@ describe("custom rules against moto (integration)", function () {
       users.exempt = await create("ci-deployer");
       // Use build-bot's access key once: moto records it as the key's last use.
       const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "build-bot" }))).AccessKey;
-      const asBuildBot = withRealSend(
-        new IAMClient({
-          region: REGION,
-          endpoint: moto.endpoint,
-          maxAttempts: 1,
-          credentials: {
-            accessKeyId: key?.AccessKeyId ?? "",
-            secretAccessKey: key?.SecretAccessKey ?? "",
-          },
-        }),
-      );
+      const asBuildBot = new IAMClient({
+        region: REGION,
+        endpoint: moto.endpoint,
+        maxAttempts: 1,
+        credentials: {
+          accessKeyId: key?.AccessKeyId ?? "",
+          secretAccessKey: key?.SecretAccessKey ?? "",
+        },
+      });
       await asBuildBot.send(new ListUsersCommand({}));
       asBuildBot.destroy();
     });
