@@ -1,0 +1,120 @@
+import { strict as assert } from "assert";
+import { ProgramRun } from "../../offline/mock-runtime";
+import { ConfigListener, startConfigListener } from "../helpers/config-listener";
+import { configEvent } from "../helpers/fixtures";
+import { invokeSerialized } from "../helpers/lambda-process";
+import { buildStack, only, within } from "../helpers/program";
+
+/** The `__index.js` text of a rule's function, exactly as `pulumi up` would upload it. */
+function uploadedCode(run: ProgramRun, component: string): string {
+  const code = only(within(run, component), "aws:lambda/function:Function").inputs.code as any;
+  const text = code.__archive["__index.js"]?.text;
+  assert.equal(typeof text, "string", "the archive holds the serialized handler");
+  return text;
+}
+
+describe("serialized Lambdas, run as uploaded", function () {
+  this.timeout(60_000);
+  let run: ProgramRun;
+  let listener: ConfigListener;
+
+  before(async () => {
+    run = await buildStack({ exemptUsers: ["ci-deployer"] });
+    listener = await startConfigListener();
+  });
+  after(() => listener.stop());
+  beforeEach(() => listener.clear());
+
+  const cases = [
+    {
+      rule: "exposed-ports",
+      component: "guardrails:index:ExposedPortsRule",
+      event: () => configEvent("sg-change"),
+      expected: [
+        [
+          "AWS::EC2::SecurityGroup",
+          "sg-0123456789abcdef0",
+          "NON_COMPLIANT",
+          "22/tcp open to 0.0.0.0/0",
+        ],
+      ],
+    },
+    {
+      rule: "mfa-policy-attached",
+      component: "guardrails:index:MfaPolicyRule",
+      // A user in no group: judged from the item alone, so no IAM endpoint is needed.
+      event: () =>
+        configEvent("iam-user-change", {
+          ruleParameters: { policyArn: "arn:aws:iam::123456789012:policy/DenyActionWithoutMFA" },
+          invoking: (invoking) => {
+            invoking.configurationItem.configuration.groupList = [];
+          },
+        }),
+      expected: [
+        [
+          "AWS::IAM::User",
+          "AIDA2G65BPRJX3MQADPTP",
+          "NON_COMPLIANT",
+          "DenyActionWithoutMFA is not attached to alice.",
+        ],
+      ],
+    },
+    {
+      rule: "iam-inactive-users",
+      component: "guardrails:index:InactiveUsersRule",
+      // A deleted user needs no credential report: the cold-start path, end to end.
+      event: () =>
+        configEvent("iam-user-change", {
+          invoking: (invoking) => {
+            invoking.configurationItem.configurationItemStatus = "ResourceDeleted";
+          },
+        }),
+      expected: [
+        [
+          "AWS::IAM::User",
+          "AIDA2G65BPRJX3MQADPTP",
+          "NOT_APPLICABLE",
+          "The resource was deleted (ResourceDeleted).",
+        ],
+      ],
+    },
+  ];
+
+  for (const { rule, component, event, expected } of cases) {
+    it(`${rule}: the uploaded code evaluates a real event and calls PutEvaluations`, async () => {
+      const invocation = event();
+      const outcome = await invokeSerialized(uploadedCode(run, component), invocation, {
+        AWS_ENDPOINT_URL: listener.endpoint,
+      });
+      assert.equal(outcome.error, undefined, `${outcome.stdout}\n${outcome.stderr}`);
+      assert.deepEqual(
+        listener
+          .evaluations()
+          .map((e) => [
+            e.ComplianceResourceType,
+            e.ComplianceResourceId,
+            e.ComplianceType,
+            e.Annotation,
+          ]),
+        expected,
+      );
+      const put = listener.requests.find((request) => request.operation === "PutEvaluations");
+      assert.equal(put?.body.ResultToken, invocation.resultToken);
+      assert.equal(put?.body.TestMode, undefined, "never TestMode");
+      assert.deepEqual(outcome.result, {
+        rule,
+        notification: "change",
+        evaluations: expected.length,
+        putEvaluationsCalls: 1,
+      });
+    });
+  }
+
+  it("captures no @pulumi package and no SDK client made at deployment time", () => {
+    for (const { component } of cases) {
+      const text = uploadedCode(run, component);
+      assert.doesNotMatch(text, /require\("@pulumi\//);
+      assert.match(text, /require\("@aws-sdk\/client-config-service/);
+    }
+  });
+});
