@@ -1,27 +1,34 @@
 /**
  * `npm start`: the program, offline. Runs the Pulumi program under Pulumi's mock runtime with a
- * stack's config and prints what `pulumi up` would create. No AWS account, credentials or
- * Pulumi CLI needed.
- *
- *   npm start                              plan for Pulumi.dev.yaml
- *   npm start -- --stack Pulumi.prod.yaml  another stack's config
- *   npm start -- --json                    one JSON document on stdout, everything else on stderr
+ * stack's config and prints what `pulumi up` would create, then evaluates an account snapshot
+ * (the shipped demo account by default) with the same evaluators the Lambdas run. No AWS
+ * account, credentials or Pulumi CLI needed.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ConfigError } from "../config";
+import { ConfigError, parseSettings } from "../config";
+import { evaluateSnapshot, renderVerdicts } from "./evaluate";
 import { runProgram } from "./mock-runtime";
 import { planDocument, renderPlan } from "./plan";
-import { StackFileError, readStackFile } from "./stack-file";
+import { isSnapshotError, readSnapshot } from "./snapshot";
+import { StackFileError, projectConfig, readStackFile } from "./stack-file";
 
-const USAGE = `Usage: npm start -- [--stack Pulumi.<stack>.yaml] [--json]
+const ROOT = path.join(__dirname, "..");
+export const DEMO_SNAPSHOT = path.join(ROOT, "examples", "demo-account");
 
-  --stack FILE   stack config to plan with (default: Pulumi.dev.yaml beside the program)
-  --json         print the plan as one JSON document on stdout
+const USAGE = `Usage: npm start -- [--stack Pulumi.<stack>.yaml] [--snapshot DIR | --no-snapshot] [--json]
+
+  --stack FILE     stack config to use (default: Pulumi.dev.yaml)
+  --snapshot DIR   account snapshot to evaluate (default: examples/demo-account)
+  --no-snapshot    only the plan
+  --json           one JSON document on stdout: the verdicts, or with --no-snapshot the plan;
+                   everything else goes to stderr (use npm start --silent, or npm's banner
+                   lands on stdout too)
 `;
 
 interface Options {
   stackFile: string;
+  snapshot?: string;
   json: boolean;
 }
 
@@ -31,18 +38,26 @@ class UsageError extends Error {
 
 function parseArguments(argv: readonly string[]): Options | "help" {
   const options: Options = {
-    stackFile: path.join(__dirname, "..", "Pulumi.dev.yaml"),
+    stackFile: path.join(ROOT, "Pulumi.dev.yaml"),
+    snapshot: DEMO_SNAPSHOT,
     json: false,
+  };
+  const value = (index: number, flag: string, example: string) => {
+    const given = argv[index];
+    if (!given || given.startsWith("--"))
+      throw new UsageError(`${flag} needs a value, e.g. ${flag} ${example}`);
+    return given;
   };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === "--help" || argument === "-h") return "help";
-    if (argument === "--json") options.json = true;
-    else if (argument === "--stack") {
-      const value = argv[++index];
-      if (!value) throw new UsageError("--stack needs a file, e.g. --stack Pulumi.prod.yaml");
-      options.stackFile = value;
-    } else throw new UsageError(`unknown option ${argument}`);
+    else if (argument === "--json") options.json = true;
+    else if (argument === "--no-snapshot") options.snapshot = undefined;
+    else if (argument === "--stack")
+      options.stackFile = value(++index, "--stack", "Pulumi.prod.yaml");
+    else if (argument === "--snapshot")
+      options.snapshot = value(++index, "--snapshot", "./my-account");
+    else throw new UsageError(`unknown option ${argument}`);
   }
   return options;
 }
@@ -53,7 +68,14 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // With --json, stdout carries the one document and people read stderr.
+  const human = (text: string) =>
+    (options.json ? process.stderr : process.stdout).write(`${text}\n`);
+
   const stack = readStackFile(options.stackFile);
+  const settings = parseSettings(projectConfig(stack), stack.project);
+  const snapshot = options.snapshot ? readSnapshot(options.snapshot) : undefined;
+
   const region =
     typeof stack.config["aws:region"] === "string" ? stack.config["aws:region"] : "us-east-1";
   // Loaded only now: the program reads its config when it loads, after the mocks are set.
@@ -64,9 +86,14 @@ async function main(argv: readonly string[]): Promise<number> {
     run.resources,
     run.outputs,
   );
-  process.stdout.write(
-    options.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderPlan(plan)}\n`,
-  );
+  if (options.json && !snapshot) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+  else human(renderPlan(plan));
+
+  if (snapshot) {
+    const verdicts = evaluateSnapshot(snapshot, settings);
+    if (options.json) process.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
+    else human(`\n${renderVerdicts(verdicts, snapshot)}`);
+  }
   return 0;
 }
 
@@ -80,6 +107,7 @@ function report(error: unknown): number {
   if (
     error instanceof StackFileError ||
     error instanceof ConfigError ||
+    isSnapshotError(error) ||
     pulumi.RunError.isInstance(error)
   ) {
     process.stderr.write(`error: ${cause}\n`);
@@ -89,7 +117,9 @@ function report(error: unknown): number {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => process.exit(report(error)),
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => process.exit(report(error)),
+  );
+}

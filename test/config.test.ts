@@ -11,7 +11,7 @@ import {
   parseSettings,
 } from "../config";
 import { runProgram } from "../offline/mock-runtime";
-import { readStackFile } from "../offline/stack-file";
+import { projectConfig, readStackFile } from "../offline/stack-file";
 import { PULUMI_YAML, README, pulumiYamlText, readmeText } from "../scripts/sync-pulumi-yaml";
 
 function problemsOf(raw: Record<string, unknown>): string[] {
@@ -231,12 +231,7 @@ describe("Pulumi.yaml", () => {
 
   it("ships a dev stack whose config is valid", () => {
     const stack = readStackFile(path.join(__dirname, "..", "Pulumi.dev.yaml"));
-    const own = Object.fromEntries(
-      Object.entries(stack.config)
-        .filter(([key]) => key.startsWith("guardrails:"))
-        .map(([key, value]) => [key.slice("guardrails:".length), value]),
-    );
-    const settings = parseSettings(own);
+    const settings = parseSettings(projectConfig(stack));
     assert.ok(settings.exemptUsers.length > 0);
     assert.equal(stack.config["aws:region"], "eu-west-1");
   });

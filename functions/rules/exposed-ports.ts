@@ -106,14 +106,24 @@ export function findExposures(
   );
 }
 
-/** "22/tcp open to 0.0.0.0/0, 0-65535/all open to ::/0" */
+/**
+ * One phrase per protocol and CIDR: "22/tcp, 3389/tcp open to 0.0.0.0/0", or for protocol -1
+ * "all traffic open to ::/0 (includes 22, 3389)".
+ */
 export function describeExposures(exposures: readonly Exposure[]): string {
-  return exposures
-    .map(
-      (exposure) =>
-        `${formatPortRange(exposure.ports)}/${exposure.protocol} open to ${exposure.cidr}`,
-    )
-    .join(", ");
+  const phrases = new Map<string, string[]>();
+  for (const exposure of exposures) {
+    const key = `${exposure.protocol} ${exposure.cidr}`;
+    phrases.set(key, [...(phrases.get(key) ?? []), formatPortRange(exposure.ports)]);
+  }
+  return [...phrases.entries()]
+    .map(([key, ports]) => {
+      const [protocol, cidr] = key.split(" ");
+      return protocol === "all"
+        ? `all traffic open to ${cidr} (includes ${ports.join(", ")})`
+        : `${ports.map((port) => `${port}/${protocol}`).join(", ")} open to ${cidr}`;
+    })
+    .join("; ");
 }
 
 export function evaluateSecurityGroup(

@@ -35,6 +35,10 @@ function lastUse(row: CredentialReportRow): { credential: string; at: Date } | u
   return uses.sort((a, b) => b.at.getTime() - a.at.getTime())[0];
 }
 
+function daysAgo(days: number): string {
+  return days === 1 ? "1 day ago" : `${days} days ago`;
+}
+
 function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
@@ -62,8 +66,8 @@ export function evaluateUserActivity(
   const idleDays = Math.floor((now.getTime() - since.getTime()) / DAY_MS);
   const limit = `limit ${parameters.maxInactiveDays} days`;
   const what = used
-    ? `${user.userName} last used its ${used.credential} on ${day(used.at)}, ${idleDays} days ago`
-    : `${user.userName} never used a password or access key since its creation on ${day(since)}, ${idleDays} days ago`;
+    ? `${user.userName} last used its ${used.credential} on ${day(used.at)}, ${daysAgo(idleDays)}`
+    : `${user.userName} never used a password or access key since its creation on ${day(since)}, ${daysAgo(idleDays)}`;
   return idleDays > parameters.maxInactiveDays
     ? verdict("NON_COMPLIANT", `${what} (${limit}).`)
     : verdict("COMPLIANT", `${what} (${limit}).`);

@@ -506,7 +506,7 @@ describe("custom rules against moto (integration)", function () {
       });
       const annotation = (group: SecurityGroup) => results.get(group.GroupId ?? "")?.Annotation;
       assert.equal(annotation(groups.ssh), "22/tcp open to 0.0.0.0/0");
-      assert.equal(annotation(groups.all6), "22/all open to ::/0, 3389/all open to ::/0");
+      assert.equal(annotation(groups.all6), "all traffic open to ::/0 (includes 22, 3389)");
       assert.equal(annotation(groups.https6), "No forbidden port (22, 3389) open to the internet.");
       assert.equal(
         annotation(groups.private),

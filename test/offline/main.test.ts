@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "..", "..");
+const DEMO = path.join(ROOT, "examples", "demo-account");
 
 /** `npm start` exactly as a user runs it, in a child process. */
 function npmStart(...args: string[]) {
@@ -43,7 +44,7 @@ describe("npm start (offline plan)", function () {
   });
 
   it("prints one JSON document with --json", () => {
-    const { status, stdout } = npmStart("--json");
+    const { status, stdout } = npmStart("--json", "--no-snapshot");
     assert.equal(status, 0);
     const plan = JSON.parse(stdout);
     const recorder = plan.resources.find(
@@ -64,6 +65,7 @@ describe("npm start (offline plan)", function () {
       "--stack",
       stackFile({ "guardrails:createRecorder": false }),
       "--json",
+      "--no-snapshot",
     );
     assert.equal(status, 0);
     const plan = JSON.parse(stdout);
@@ -100,6 +102,97 @@ describe("npm start (offline plan)", function () {
       stderr,
       new RegExp(`${missing.replace(/[.]/g, "\\.")}: cannot read it \\(ENOENT\\)`),
     );
+  });
+
+  describe("account snapshots", () => {
+    it("evaluates the shipped demo account after the plan: violations of every rule", () => {
+      const { status, stdout } = npmStart();
+      assert.equal(status, 0);
+      const report = stdout.slice(stdout.indexOf("Account snapshot"));
+      assert.match(report, /as of 2026-11-20T12:00:00.000Z/);
+      for (const line of [
+        /^exposed-ports: 6 NON_COMPLIANT of 11$/m,
+        /NON_COMPLIANT +AWS::EC2::SecurityGroup +sg-01e6ac70a11c0ffee +all traffic open to ::\/0 \(includes 22, 1433/,
+        /^iam-inactive-users: 3 NON_COMPLIANT of 8$/m,
+        /NON_COMPLIANT +AWS::IAM::User +AIDAM2H8FK4WZ6RT9QB3N +dave never used a password or access key/,
+        /COMPLIANT +AWS::IAM::User +AIDAC1D3PL0Y3R8XQ2W5E +ci-deployer is exempt/,
+        /^mfa-policy-attached: 3 NON_COMPLIANT of 8$/m,
+        /COMPLIANT +AWS::IAM::User +AIDAQ3T7RZ5MBV2KXW9LC +alice has DenyActionWithoutMFA through group mfa-required/,
+      ]) {
+        assert.match(report, line);
+      }
+    });
+
+    it("prints exactly one JSON document on stdout with --json, people's text on stderr", () => {
+      const { status, stdout, stderr } = npmStart("--json");
+      assert.equal(status, 0);
+      const verdicts = JSON.parse(stdout);
+      assert.deepEqual(Object.keys(verdicts[0]).sort(), [
+        "annotation",
+        "compliance",
+        "resourceId",
+        "resourceType",
+        "rule",
+      ]);
+      assert.deepEqual(
+        [...new Set(verdicts.map((v: any) => v.rule))],
+        ["exposed-ports", "iam-inactive-users", "mfa-policy-attached"],
+      );
+      assert.ok(
+        verdicts.some(
+          (v: any) =>
+            v.rule === "iam-inactive-users" &&
+            v.resourceId === "AIDAK8P2WD6YHN4TQZ7MX" &&
+            v.compliance === "NON_COMPLIANT",
+        ),
+        "users are identified by their id, as Config knows them",
+      );
+      assert.match(stderr, /Offline plan for stack "dev"/);
+    });
+
+    it("evaluates another snapshot with another stack's thresholds", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-"));
+      for (const file of fs.readdirSync(DEMO))
+        fs.copyFileSync(path.join(DEMO, file), path.join(dir, file));
+      const stack = stackFile({
+        "guardrails:maxInactiveDays": 300,
+        "guardrails:disabledRules": ["exposed-ports", "mfa-policy-attached"],
+      });
+      const { status, stdout } = npmStart("--stack", stack, "--snapshot", dir, "--json");
+      assert.equal(status, 0);
+      const failing = JSON.parse(stdout)
+        .filter((v: any) => v.compliance === "NON_COMPLIANT")
+        .map((v: any) => v.resourceId);
+      assert.deepEqual(
+        failing,
+        ["AIDAM2H8FK4WZ6RT9QB3N"],
+        "only dave: never used in 312 days; bob (203) and frank (171) are within 300",
+      );
+    });
+
+    it("names a missing snapshot file and what it should hold", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-"));
+      const { status, stdout, stderr } = npmStart("--snapshot", dir);
+      assert.equal(status, 1);
+      assert.equal(stdout, "");
+      assert.match(
+        stderr,
+        /config-items\.json: cannot read it \(ENOENT\); expected the output of `aws configservice select-resource-config/,
+      );
+    });
+
+    it("names a malformed snapshot file", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-"));
+      for (const file of fs.readdirSync(DEMO))
+        fs.copyFileSync(path.join(DEMO, file), path.join(dir, file));
+      fs.writeFileSync(path.join(dir, "credential-report.json"), '{"ReportFormat": "text/csv"}');
+      const { status, stderr } = npmStart("--snapshot", dir);
+      assert.equal(status, 1);
+      assert.match(
+        stderr,
+        /credential-report\.json: no "Content"; expected the output of `aws iam get-credential-report`/,
+      );
+    });
   });
 
   it("rejects unknown options with the usage", () => {

@@ -48,13 +48,13 @@ describe("exposed-ports evaluator", () => {
         }),
       ],
       "NON_COMPLIANT",
-      "22/all open to ::/0, 3389/all open to ::/0",
+      "all traffic open to ::/0 (includes 22, 3389)",
     ],
     [
       "protocol all to 0.0.0.0/0",
       [permission({ protocol: "all", fromPort: null, toPort: null })],
       "NON_COMPLIANT",
-      "22/all open to 0.0.0.0/0, 3389/all open to 0.0.0.0/0",
+      "all traffic open to 0.0.0.0/0 (includes 22, 3389)",
     ],
     [
       "a range containing a forbidden port",
@@ -122,12 +122,24 @@ describe("exposed-ports evaluator", () => {
     });
   }
 
+  it("names each protocol and CIDR once", () => {
+    const verdict = judge([
+      permission({ ipv6Cidrs: ["::/0"] }),
+      permission({ fromPort: 3389, toPort: 3389 }),
+      permission({ protocol: "udp", fromPort: 3389, toPort: 3389 }),
+    ]);
+    assert.equal(
+      verdict.annotation,
+      "22/tcp, 3389/tcp open to 0.0.0.0/0; 22/tcp open to ::/0; 3389/udp open to 0.0.0.0/0",
+    );
+  });
+
   it("reports only the forbidden part of a wide range, merged", () => {
     const verdict = judge(
       [permission({ fromPort: 0, toPort: 65535 }), permission({ fromPort: 20, toPort: 30 })],
       parsePortList("1-1024,8080"),
     );
-    assert.equal(verdict.annotation, "1-1024/tcp open to 0.0.0.0/0, 8080/tcp open to 0.0.0.0/0");
+    assert.equal(verdict.annotation, "1-1024/tcp, 8080/tcp open to 0.0.0.0/0");
   });
 
   it("reads the security group exactly as Config records it (seed-shaped item)", () => {
@@ -178,7 +190,7 @@ describe("exposed-ports evaluator", () => {
       const verdict = evaluateInstance(instance(["sg-closed", "sg-exposed"]), groups, SSH_RDP);
       assert.equal(verdict.compliance, "NON_COMPLIANT");
       assert.equal(verdict.resourceType, "AWS::EC2::Instance");
-      assert.equal(verdict.annotation, "sg-exposed: 22/all open to ::/0, 3389/all open to ::/0");
+      assert.equal(verdict.annotation, "sg-exposed: all traffic open to ::/0 (includes 22, 3389)");
     });
     it("is COMPLIANT when none of its groups is", () => {
       assert.equal(

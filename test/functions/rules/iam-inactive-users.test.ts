@@ -41,7 +41,7 @@ describe("iam-inactive-users evaluator", () => {
       "old password but access key 2 used yesterday",
       { passwordLastUsed: daysAgo(300), accessKey2LastUsed: daysAgo(1), accessKey2Active: true },
       "COMPLIANT",
-      /access key 2 on .*, 1 days ago/,
+      /access key 2 on .*, 1 day ago/,
     ],
     [
       "access key 1 used 200 days ago, nothing else",
@@ -59,7 +59,7 @@ describe("iam-inactive-users evaluator", () => {
       "never used anything, created yesterday",
       { userCreationTime: daysAgo(1) },
       "COMPLIANT",
-      /never used .* 1 days ago/,
+      /never used .* 1 day ago/,
     ],
   ];
   for (const [scenario, change, compliance, annotation] of scenarios) {
