@@ -360,6 +360,8 @@ function tagMap(value: unknown): Record<string, string> {
 
 const days = integer(1, 3650);
 
+export const MAX_EXEMPT_USERS_LENGTH = 850;
+
 /**
  * Builds the settings from configuration values already decoded to JSON types (as YAML or
  * `pulumi config --json` gives them). Keys are without the project namespace; `namespace` only
@@ -470,6 +472,16 @@ export function parseSettings(
     ),
     tags: field("tags", tagMap),
   };
+
+  // The IAM rules carry the exempt users in their InputParameters, which AWS Config caps at
+  // 1024 characters (the policy ARN and JSON take the rest).
+  const exemptLength = settings.exemptUsers?.join(",").length ?? 0;
+  if (exemptLength > MAX_EXEMPT_USERS_LENGTH) {
+    problems.push(
+      `${namespace}:exemptUsers: ${settings.exemptUsers.length} names, ${exemptLength} characters joined by commas, is too long; ` +
+        `expected at most ${MAX_EXEMPT_USERS_LENGTH} characters (AWS Config rule parameters hold 1024): exempt fewer users, or group them under a path and contact the maintainers.`,
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;

@@ -147,6 +147,19 @@ describe("stack settings", () => {
     });
   }
 
+  it("rejects more exempt users than a Config rule parameter can carry", () => {
+    const users = Array.from(
+      { length: 45 },
+      (_, index) => `service-account-${String(index).padStart(3, "0")}`,
+    );
+    const [problem] = problemsOf({ exemptUsers: users });
+    assert.match(
+      problem ?? "",
+      /^guardrails:exemptUsers: 45 names, 899 characters joined by commas, is too long; expected at most 850/,
+    );
+    assert.doesNotThrow(() => parseSettings({ exemptUsers: users.slice(0, 30) }));
+  });
+
   it("rejects unknown keys and suggests the one probably meant", () => {
     const [problem] = problemsOf({ maxInactivDays: 30 });
     assert.match(
