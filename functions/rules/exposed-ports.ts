@@ -15,7 +15,7 @@
  * comparison, not two lists of ports.
  */
 import { PortRange, formatPortRange, intersectPortRanges, mergePortRanges } from "./ports";
-import { RESOURCE_TYPES, Verdict } from "./verdict";
+import { RESOURCE_TYPES, Verdict, verdictFor } from "./verdict";
 
 /** One ingress permission, whatever it came from (configuration item, EC2 API, Pulumi props). */
 export interface IngressPermission {
@@ -152,12 +152,7 @@ export function evaluateInstance(
   groups: ReadonlyMap<string, SecurityGroupIngress>,
   forbidden: readonly PortRange[],
 ): Verdict {
-  const verdict = (compliance: Verdict["compliance"], annotation: string): Verdict => ({
-    resourceType: RESOURCE_TYPES.instance,
-    resourceId: instance.instanceId,
-    compliance,
-    annotation,
-  });
+  const verdict = verdictFor(RESOURCE_TYPES.instance, instance.instanceId);
   if (instance.state === "terminated" || instance.state === "shutting-down") {
     return verdict("NOT_APPLICABLE", `The instance is ${instance.state}.`);
   }

@@ -11,7 +11,7 @@
  * - a user missing from the report (created after it was generated) is COMPLIANT: it is new.
  */
 import { CredentialReportRow } from "./credential-report";
-import { RESOURCE_TYPES, Verdict } from "./verdict";
+import { RESOURCE_TYPES, Verdict, verdictFor } from "./verdict";
 
 export interface InactiveUsersParameters {
   maxInactiveDays: number;
@@ -49,12 +49,7 @@ export function evaluateUserActivity(
   parameters: InactiveUsersParameters,
   now: Date,
 ): Verdict {
-  const verdict = (compliance: Verdict["compliance"], annotation: string): Verdict => ({
-    resourceType: RESOURCE_TYPES.iamUser,
-    resourceId: user.userId,
-    compliance,
-    annotation,
-  });
+  const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
   if (parameters.exemptUsers.includes(user.userName)) {
     return verdict("COMPLIANT", `${user.userName} is exempt (exemptUsers).`);
   }

@@ -10,7 +10,7 @@
  *   does not count: policies match by ARN;
  * - an exempt user is COMPLIANT, the annotation says so.
  */
-import { RESOURCE_TYPES, Verdict } from "./verdict";
+import { RESOURCE_TYPES, Verdict, verdictFor } from "./verdict";
 
 export interface MfaPolicyParameters {
   policyArn: string;
@@ -32,12 +32,7 @@ export function evaluateMfaPolicy(
   groupPolicies: GroupPolicies,
   parameters: MfaPolicyParameters,
 ): Verdict {
-  const verdict = (compliance: Verdict["compliance"], annotation: string): Verdict => ({
-    resourceType: RESOURCE_TYPES.iamUser,
-    resourceId: user.userId,
-    compliance,
-    annotation,
-  });
+  const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
   const policyName = parameters.policyArn.split("/").pop() ?? parameters.policyArn;
   if (parameters.exemptUsers.includes(user.userName)) {
     return verdict("COMPLIANT", `${user.userName} is exempt (exemptUsers).`);

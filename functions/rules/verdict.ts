@@ -19,3 +19,13 @@ export const RESOURCE_TYPES = {
   instance: "AWS::EC2::Instance",
   iamUser: "AWS::IAM::User",
 } as const;
+
+/** A verdict maker for one resource: `verdictFor(type, id)("COMPLIANT", "...")`. */
+export function verdictFor(resourceType: string, resourceId: string) {
+  return (compliance: Compliance, annotation: string): Verdict => ({
+    resourceType,
+    resourceId,
+    compliance,
+    annotation,
+  });
+}

@@ -2,7 +2,7 @@
  * aws-sdk-client-mock helpers: the IAM action behind every command a handler sent, so a test can
  * prove a role grants exactly the calls its handler makes.
  */
-import { AwsStub } from "aws-sdk-client-mock";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
 
 type AnyStub = AwsStub<any, any, any>;
 
@@ -43,4 +43,25 @@ export function memoryLogger() {
     lines.push({ level, message, fields });
   };
   return { log, lines };
+}
+
+/**
+ * aws-sdk-client-mock stubs for a suite. `install()` (inside the `describe`) makes them before the
+ * suite, resets them before each test, records each test's calls into `actions`, and restores
+ * them after the suite: a stub replaces `send` for every client of its class, so it must not
+ * outlive its suite.
+ */
+export function stubClients<Name extends string>(
+  clients: Record<Name, new (...args: any[]) => any>,
+): Record<Name, AnyStub> & { actions: ActionLog; install(): void } {
+  const names = Object.keys(clients) as Name[];
+  const stubs = {} as Record<Name, AnyStub>;
+  const actions = new ActionLog();
+  const install = () => {
+    before(() => names.forEach((name) => (stubs[name] = mockClient(clients[name]))));
+    after(() => names.forEach((name) => stubs[name].restore()));
+    beforeEach(() => names.forEach((name) => stubs[name].reset()));
+    afterEach(() => actions.record(Object.fromEntries(names.map((name) => [name, stubs[name]]))));
+  };
+  return Object.assign(stubs, { actions, install });
 }

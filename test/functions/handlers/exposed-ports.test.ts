@@ -5,14 +5,11 @@ import {
 } from "@aws-sdk/client-config-service";
 import { DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { strict as assert } from "assert";
-import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { PERMISSIONS, createHandler } from "../../../functions/handlers/exposed-ports";
-import { ActionLog, LAMBDA_CONTEXT, memoryLogger } from "../../helpers/sdk";
+import { stubClients, LAMBDA_CONTEXT, memoryLogger } from "../../helpers/sdk";
 import { configEvent, fixture } from "../../helpers/fixtures";
 
-let config: AwsStub<any, any, any>;
-let ec2: AwsStub<any, any, any>;
-const actions = new ActionLog();
+const aws = stubClients({ config: ConfigServiceClient, ec2: EC2Client });
 
 function run(event: ReturnType<typeof configEvent>) {
   const logger = memoryLogger();
@@ -25,26 +22,14 @@ function run(event: ReturnType<typeof configEvent>) {
 }
 
 function putInputs() {
-  return config.commandCalls(PutEvaluationsCommand).map((call) => call.args[0].input);
+  return aws.config.commandCalls(PutEvaluationsCommand).map((call) => call.args[0].input);
 }
 
 describe("exposed-ports handler", () => {
-  // Mocks replace `send` for every client of a class: set up here and restored after, so they
-  // never leak into other suites (the integration tests use real clients).
-  before(() => {
-    config = mockClient(ConfigServiceClient);
-    ec2 = mockClient(EC2Client);
-  });
-  after(() => {
-    config.restore();
-    ec2.restore();
-  });
+  aws.install();
   beforeEach(() => {
-    config.reset();
-    ec2.reset();
-    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    aws.config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   });
-  afterEach(() => actions.record({ config, ec2 }));
 
   it("evaluates a changed security group from the item alone, with the exact PutEvaluations input", async () => {
     const event = configEvent("sg-change");
@@ -65,11 +50,11 @@ describe("exposed-ports handler", () => {
         ],
       },
     ]);
-    assert.equal(ec2.calls().length, 0, "no EC2 call for a security group");
+    assert.equal(aws.ec2.calls().length, 0, "no EC2 call for a security group");
   });
 
   it("evaluates an instance through its groups in one DescribeSecurityGroups call", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves({
+    aws.ec2.on(DescribeSecurityGroupsCommand).resolves({
       SecurityGroups: [
         {
           GroupId: "sg-0123456789abcdef0",
@@ -87,7 +72,7 @@ describe("exposed-ports handler", () => {
     });
     await run(configEvent("instance-change")).result;
     assert.deepEqual(
-      ec2.commandCalls(DescribeSecurityGroupsCommand).map((call) => call.args[0].input.Filters),
+      aws.ec2.commandCalls(DescribeSecurityGroupsCommand).map((call) => call.args[0].input.Filters),
       [[{ Name: "group-id", Values: ["sg-0123456789abcdef0", "sg-0b1c2d3e4f5a6b7c8"] }]],
     );
     const [evaluation] = putInputs()[0]?.Evaluations ?? [];
@@ -103,7 +88,7 @@ describe("exposed-ports handler", () => {
     assert.equal(evaluation?.ComplianceType, "NOT_APPLICABLE");
     assert.equal(evaluation?.ComplianceResourceId, "sg-0aa11bb22cc33dd44");
     assert.equal(
-      ec2.calls().length + config.commandCalls(GetResourceConfigHistoryCommand).length,
+      aws.ec2.calls().length + aws.config.commandCalls(GetResourceConfigHistoryCommand).length,
       0,
     );
   });
@@ -117,14 +102,14 @@ describe("exposed-ports handler", () => {
   it("fetches an oversized item from the configuration history (limit 1) and evaluates it", async () => {
     const history = fixture("config-events/get-resource-config-history-sg.json");
     const latest = history.configurationItems[0];
-    config.on(GetResourceConfigHistoryCommand).resolves({
+    aws.config.on(GetResourceConfigHistoryCommand).resolves({
       configurationItems: [
         { ...latest, configurationItemCaptureTime: new Date(latest.configurationItemCaptureTime) },
       ],
     });
     await run(configEvent("oversized")).result;
     assert.deepEqual(
-      config.commandCalls(GetResourceConfigHistoryCommand).map((call) => call.args[0].input),
+      aws.config.commandCalls(GetResourceConfigHistoryCommand).map((call) => call.args[0].input),
       [{ resourceType: "AWS::EC2::SecurityGroup", resourceId: "sg-0fedcba9876543210", limit: 1 }],
     );
     const [evaluation] = putInputs()[0]?.Evaluations ?? [];
@@ -150,7 +135,7 @@ describe("exposed-ports handler", () => {
     it(`logs ${what} and evaluates nothing, without failing (no retry loop)`, async () => {
       const { result, logger } = run(configEvent("sg-change", { ruleParameters }));
       const summary = await result;
-      assert.equal(config.calls().length, 0);
+      assert.equal(aws.config.calls().length, 0);
       assert.match(summary.skipped ?? "", /ruleParameters/);
       assert.equal(logger.lines[0]?.level, "ERROR");
     });
@@ -177,7 +162,7 @@ describe("exposed-ports handler", () => {
   });
 
   it("fails the invocation when Config rejects evaluations", async () => {
-    config.on(PutEvaluationsCommand).resolves({
+    aws.config.on(PutEvaluationsCommand).resolves({
       FailedEvaluations: [
         {
           ComplianceResourceType: "AWS::EC2::SecurityGroup",
@@ -194,6 +179,6 @@ describe("exposed-ports handler", () => {
   });
 
   it("its role grants exactly the calls it made (least privilege, proven)", () => {
-    assert.deepEqual(actions.actions, [...PERMISSIONS].sort());
+    assert.deepEqual(aws.actions.actions, [...PERMISSIONS].sort());
   });
 });

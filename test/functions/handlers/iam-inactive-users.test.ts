@@ -12,14 +12,12 @@ import {
   User,
 } from "@aws-sdk/client-iam";
 import { strict as assert } from "assert";
-import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { PERMISSIONS, createHandler } from "../../../functions/handlers/iam-inactive-users";
 import { configEvent, configurationItem, fixtureText } from "../../helpers/fixtures";
-import { ActionLog, memoryLogger } from "../../helpers/sdk";
+import { stubClients, memoryLogger } from "../../helpers/sdk";
 
-let config: AwsStub<any, any, any>;
-let iam: AwsStub<any, any, any>;
-const actions = new ActionLog();
+const aws = stubClients({ config: ConfigServiceClient, iam: IAMClient });
+
 const NOW = new Date("2025-06-10T12:00:00Z");
 const CSV = fixtureText("snapshot-shapes/credential-report.csv");
 const ACCOUNT_USERS: User[] = [
@@ -59,39 +57,27 @@ function handler(remainingMs = 240_000) {
 }
 
 function reportReady(csv = CSV) {
-  iam.on(GenerateCredentialReportCommand).resolves({ State: "COMPLETE" });
-  iam
+  aws.iam.on(GenerateCredentialReportCommand).resolves({ State: "COMPLETE" });
+  aws.iam
     .on(GetCredentialReportCommand)
     .resolves({ Content: new TextEncoder().encode(csv), ReportFormat: "text/csv" });
 }
 
 function evaluations() {
-  return config
+  return aws.config
     .commandCalls(PutEvaluationsCommand)
     .flatMap((call) => call.args[0].input.Evaluations ?? []);
 }
 
 describe("iam-inactive-users handler", () => {
-  // Mocks replace `send` for every client of a class: set up here and restored after, so they
-  // never leak into other suites (the integration tests use real clients).
-  before(() => {
-    config = mockClient(ConfigServiceClient);
-    iam = mockClient(IAMClient);
-  });
-  after(() => {
-    config.restore();
-    iam.restore();
-  });
+  aws.install();
   beforeEach(() => {
-    config.reset();
-    iam.reset();
-    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    aws.config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   });
-  afterEach(() => actions.record({ config, iam }));
 
   it("evaluates every user on schedule from one credential report, by user id", async () => {
     reportReady();
-    iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS, IsTruncated: false });
+    aws.iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS, IsTruncated: false });
     const event = configEvent("scheduled");
     await handler().invoke(event);
     assert.deepEqual(
@@ -107,8 +93,8 @@ describe("iam-inactive-users handler", () => {
     assert.ok(evaluations().every((e) => e.ComplianceResourceType === "AWS::IAM::User"));
     assert.ok(evaluations().every((e) => e.OrderingTimestamp?.getTime() === ordering.getTime()));
     // One report and one listing for the whole account, not calls per user.
-    assert.equal(iam.commandCalls(GetCredentialReportCommand).length, 1);
-    assert.equal(iam.commandCalls(ListUsersCommand).length, 1);
+    assert.equal(aws.iam.commandCalls(GetCredentialReportCommand).length, 1);
+    assert.equal(aws.iam.commandCalls(ListUsersCommand).length, 1);
   });
 
   it("lists more than 100 users across pages and puts evaluations 100 at a time", async () => {
@@ -120,18 +106,18 @@ describe("iam-inactive-users handler", () => {
       CreateDate: new Date("2025-06-01T00:00:00Z"),
     }));
     reportReady();
-    iam
+    aws.iam
       .on(ListUsersCommand)
       .resolvesOnce({ Users: users.slice(0, 120), IsTruncated: true, Marker: "page-2" })
       .resolvesOnce({ Users: users.slice(120), IsTruncated: false });
     await handler().invoke(configEvent("scheduled"));
     // (The SDK's paginator reuses one input object, so only the last Marker can be read back.)
-    const listings = iam.commandCalls(ListUsersCommand).map((call) => call.args[0].input);
+    const listings = aws.iam.commandCalls(ListUsersCommand).map((call) => call.args[0].input);
     assert.equal(listings.length, 2);
     assert.ok(listings.every((input) => input.MaxItems === 1000));
     assert.equal(listings[1]?.Marker, "page-2");
     assert.deepEqual(
-      config
+      aws.config
         .commandCalls(PutEvaluationsCommand)
         .map((call) => call.args[0].input.Evaluations?.length),
       [100, 100, 50],
@@ -143,7 +129,7 @@ describe("iam-inactive-users handler", () => {
 
   it("honours maxInactiveDays and exemptUsers from the rule parameters", async () => {
     reportReady();
-    iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS });
+    aws.iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS });
     await handler().invoke(
       configEvent("scheduled", { ruleParameters: { maxInactiveDays: "365", exemptUsers: "dave" } }),
     );
@@ -163,7 +149,7 @@ describe("iam-inactive-users handler", () => {
     reportReady();
     const event = configEvent("iam-user-change");
     await handler().invoke(event);
-    assert.equal(iam.commandCalls(ListUsersCommand).length, 0);
+    assert.equal(aws.iam.commandCalls(ListUsersCommand).length, 0);
     assert.deepEqual(
       evaluations().map((e) => [
         e.ComplianceResourceType,
@@ -179,7 +165,7 @@ describe("iam-inactive-users handler", () => {
   it("fetches an oversized user item from the configuration history", async () => {
     reportReady();
     const alice = configurationItem("iam-user-change");
-    config.on(GetResourceConfigHistoryCommand).resolves({
+    aws.config.on(GetResourceConfigHistoryCommand).resolves({
       configurationItems: [
         {
           resourceType: "AWS::IAM::User",
@@ -206,7 +192,7 @@ describe("iam-inactive-users handler", () => {
   });
 
   it("waits for the report with backoff, through IAM's throttling", async () => {
-    iam
+    aws.iam
       .on(GenerateCredentialReportCommand)
       .rejectsOnce(
         new LimitExceededException({
@@ -217,19 +203,19 @@ describe("iam-inactive-users handler", () => {
       .resolvesOnce({ State: "STARTED" })
       .resolvesOnce({ State: "INPROGRESS" })
       .resolves({ State: "COMPLETE" });
-    iam.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(CSV) });
-    iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS });
+    aws.iam.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(CSV) });
+    aws.iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS });
     const run = handler();
     await run.invoke(configEvent("scheduled"));
     assert.deepEqual(run.sleeps, [1000, 2000, 4000]);
-    assert.equal(iam.commandCalls(GenerateCredentialReportCommand).length, 4);
+    assert.equal(aws.iam.commandCalls(GenerateCredentialReportCommand).length, 4);
     assert.equal(evaluations().length, 4);
     assert.ok(run.logger.lines.some((line) => line.fields.state === "THROTTLED"));
   });
 
   it("gives up before Lambda's timeout when the report never completes", async () => {
-    iam.on(GenerateCredentialReportCommand).resolves({ State: "INPROGRESS" });
-    iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS });
+    aws.iam.on(GenerateCredentialReportCommand).resolves({ State: "INPROGRESS" });
+    aws.iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS });
     const run = handler(60_000);
     await assert.rejects(
       run.invoke(configEvent("scheduled")),
@@ -237,7 +223,7 @@ describe("iam-inactive-users handler", () => {
     );
     // 47 s slept of 60: one more 8 s wait would eat into the 10 s safety margin.
     assert.deepEqual(run.sleeps, [1000, 2000, 4000, 8000, 8000, 8000, 8000, 8000]);
-    assert.equal(config.commandCalls(PutEvaluationsCommand).length, 0);
+    assert.equal(aws.config.commandCalls(PutEvaluationsCommand).length, 0);
   });
 
   it("rejects a negative day count in the parameters, naming it", async () => {
@@ -249,10 +235,10 @@ describe("iam-inactive-users handler", () => {
       summary.skipped,
       'ruleParameters.maxInactiveDays: "-5" is invalid; expected a whole number of at least 1.',
     );
-    assert.equal(iam.calls().length, 0);
+    assert.equal(aws.iam.calls().length, 0);
   });
 
   it("its role grants exactly the calls it made (least privilege, proven)", () => {
-    assert.deepEqual(actions.actions, [...PERMISSIONS].sort());
+    assert.deepEqual(aws.actions.actions, [...PERMISSIONS].sort());
   });
 });

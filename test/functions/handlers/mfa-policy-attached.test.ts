@@ -9,14 +9,12 @@ import {
   ListAttachedGroupPoliciesCommand,
 } from "@aws-sdk/client-iam";
 import { strict as assert } from "assert";
-import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { PERMISSIONS, createHandler } from "../../../functions/handlers/mfa-policy-attached";
 import { configEvent, configurationItem, fixture } from "../../helpers/fixtures";
-import { ActionLog, LAMBDA_CONTEXT, memoryLogger } from "../../helpers/sdk";
+import { stubClients, LAMBDA_CONTEXT, memoryLogger } from "../../helpers/sdk";
 
-let config: AwsStub<any, any, any>;
-let iam: AwsStub<any, any, any>;
-const actions = new ActionLog();
+const aws = stubClients({ config: ConfigServiceClient, iam: IAMClient });
+
 const POLICY = "arn:aws:iam::123456789012:policy/DenyActionWithoutMFA";
 const PARAMETERS = { policyArn: POLICY, exemptUsers: "carol" };
 
@@ -31,7 +29,7 @@ function invoke(event: ReturnType<typeof configEvent>) {
 }
 
 function evaluations() {
-  return config
+  return aws.config
     .commandCalls(PutEvaluationsCommand)
     .flatMap((call) => call.args[0].input.Evaluations ?? []);
 }
@@ -48,25 +46,14 @@ function authorizationDetails() {
 }
 
 describe("mfa-policy-attached handler", () => {
-  // Mocks replace `send` for every client of a class: set up here and restored after.
-  before(() => {
-    config = mockClient(ConfigServiceClient);
-    iam = mockClient(IAMClient);
-  });
-  after(() => {
-    config.restore();
-    iam.restore();
-  });
+  aws.install();
   beforeEach(() => {
-    config.reset();
-    iam.reset();
-    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    aws.config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   });
-  afterEach(() => actions.record({ config, iam }));
 
   it("evaluates every user on schedule from one paginated authorization listing", async () => {
     const details = authorizationDetails();
-    iam
+    aws.iam
       .on(GetAccountAuthorizationDetailsCommand)
       .resolvesOnce({
         UserDetailList: details.UserDetailList.slice(0, 2),
@@ -78,7 +65,7 @@ describe("mfa-policy-attached handler", () => {
         GroupDetailList: details.GroupDetailList,
       });
     await invoke(configEvent("scheduled", { ruleParameters: PARAMETERS }));
-    const listings = iam
+    const listings = aws.iam
       .commandCalls(GetAccountAuthorizationDetailsCommand)
       .map((call) => call.args[0].input);
     assert.equal(listings.length, 2);
@@ -114,7 +101,7 @@ describe("mfa-policy-attached handler", () => {
       GroupList: ["mfa-required"],
       AttachedManagedPolicies: [],
     }));
-    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+    aws.iam.on(GetAccountAuthorizationDetailsCommand).resolves({
       UserDetailList: users,
       GroupDetailList: [
         { GroupName: "mfa-required", AttachedManagedPolicies: [{ PolicyArn: POLICY }] },
@@ -122,7 +109,7 @@ describe("mfa-policy-attached handler", () => {
     });
     await invoke(configEvent("scheduled", { ruleParameters: PARAMETERS }));
     assert.deepEqual(
-      config
+      aws.config
         .commandCalls(PutEvaluationsCommand)
         .map((call) => call.args[0].input.Evaluations?.length),
       [100, 100, 5],
@@ -131,14 +118,14 @@ describe("mfa-policy-attached handler", () => {
   });
 
   it("judges a changed user from its item and its groups' attached policies", async () => {
-    iam.on(ListAttachedGroupPoliciesCommand, { GroupName: "developers" }).resolves({
+    aws.iam.on(ListAttachedGroupPoliciesCommand, { GroupName: "developers" }).resolves({
       AttachedPolicies: [
         { PolicyName: "PowerUserAccess", PolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" },
       ],
     });
     await invoke(configEvent("iam-user-change", { ruleParameters: PARAMETERS }));
     assert.deepEqual(
-      iam
+      aws.iam
         .commandCalls(ListAttachedGroupPoliciesCommand)
         .map((call) => call.args[0].input.GroupName),
       ["developers"],
@@ -155,7 +142,7 @@ describe("mfa-policy-attached handler", () => {
 
   it("fetches an oversized user item before judging it", async () => {
     const alice = configurationItem("iam-user-change");
-    config.on(GetResourceConfigHistoryCommand).resolves({
+    aws.config.on(GetResourceConfigHistoryCommand).resolves({
       configurationItems: [
         {
           resourceType: "AWS::IAM::User",
@@ -169,7 +156,7 @@ describe("mfa-policy-attached handler", () => {
         },
       ],
     });
-    iam
+    aws.iam
       .on(ListAttachedGroupPoliciesCommand)
       .resolves({ AttachedPolicies: [{ PolicyArn: POLICY }] });
     await invoke(
@@ -195,10 +182,10 @@ describe("mfa-policy-attached handler", () => {
       summary.skipped ?? "",
       /ruleParameters\.policyArn: missing; expected a managed policy ARN/,
     );
-    assert.equal(iam.calls().length + config.calls().length, 0);
+    assert.equal(aws.iam.calls().length + aws.config.calls().length, 0);
   });
 
   it("its role grants exactly the calls it made (least privilege, proven)", () => {
-    assert.deepEqual(actions.actions, [...PERMISSIONS].sort());
+    assert.deepEqual(aws.actions.actions, [...PERMISSIONS].sort());
   });
 });
