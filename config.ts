@@ -47,6 +47,8 @@ export interface Settings {
   forbiddenPorts: PortRange[];
   authorizedTcpPorts: string;
   authorizedUdpPorts: string | undefined;
+  /** restricted-ssh's optional tag scope (seed 004). */
+  restrictedSshTag: { key: string; value: string | undefined } | undefined;
   maxInactiveDays: number;
   maxAccessKeyAge: number;
   keyDeleteGraceDays: number;
@@ -94,6 +96,15 @@ export const CONFIG_SCHEMA = {
     type: "string",
     description:
       "UDP ports the managed rule vpc-sg-open-only-to-authorized-ports allows open to the internet (unset: none).",
+  },
+  restrictedSshTagKey: {
+    type: "string",
+    description:
+      "Scope restricted-ssh to security groups with this tag key (unset: every security group).",
+  },
+  restrictedSshTagValue: {
+    type: "string",
+    description: "With restrictedSshTagKey: only groups whose tag has this value.",
   },
   maxInactiveDays: {
     type: "integer",
@@ -417,6 +428,10 @@ export function parseSettings(
     }),
     authorizedTcpPorts: field("authorizedTcpPorts", portList),
     authorizedUdpPorts: field("authorizedUdpPorts", portList),
+    restrictedSshTag: tagScope(
+      field("restrictedSshTagKey", text(TAG_TEXT, 128, "a tag key of 1-128 characters")),
+      field("restrictedSshTagValue", text(TAG_TEXT, 256, "a tag value of 1-256 characters")),
+    ),
     maxInactiveDays: field("maxInactiveDays", days),
     maxAccessKeyAge: field("maxAccessKeyAge", days),
     keyDeleteGraceDays: field("keyDeleteGraceDays", days),
@@ -483,6 +498,12 @@ export function parseSettings(
     );
   }
 
+  if (raw.restrictedSshTagValue !== undefined && raw.restrictedSshTagKey === undefined) {
+    problems.push(
+      `${namespace}:restrictedSshTagValue needs ${namespace}:restrictedSshTagKey: a tag scope is a key, optionally with a value.`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
 }
@@ -531,6 +552,10 @@ export function loadSettings(): Settings {
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
     throw error;
   }
+}
+
+function tagScope(key: string | undefined, value: string | undefined) {
+  return key === undefined ? undefined : { key, value };
 }
 
 /** The known key nearest to a mistyped one, if it is close enough to be a typo. */

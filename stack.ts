@@ -9,10 +9,11 @@ import {
   CustomConfigRule,
   ExposedPortsRule,
   InactiveUsersRule,
+  ManagedRules,
   MfaPolicyRule,
 } from "./components";
 import { PROGRAM_TAG, Settings } from "./config";
-import { RuleName } from "./functions/rules/catalog";
+import { MANAGED_RULE_NAMES, RuleName } from "./functions/rules/catalog";
 
 export interface GuardrailsOutputs {
   recorderName: pulumi.Output<string>;
@@ -38,11 +39,12 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
     dependsOn: recorder.ruleDependencies,
     tags,
   };
+  const lambdas = { ...common, logRetentionDays: settings.logRetentionDays };
   const rules: CustomConfigRule[] = [];
 
   if (enabled("exposed-ports")) {
     rules.push(
-      new ExposedPortsRule("exposed-ports", { forbiddenPorts: settings.forbiddenPorts, ...common })
+      new ExposedPortsRule("exposed-ports", { forbiddenPorts: settings.forbiddenPorts, ...lambdas })
         .rule,
     );
   }
@@ -54,7 +56,7 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
         new InactiveUsersRule("iam-inactive-users", {
           maxInactiveDays: settings.maxInactiveDays,
           exemptUsers: settings.exemptUsers,
-          ...common,
+          ...lambdas,
         }).rule,
       );
     }
@@ -63,17 +65,34 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
         new MfaPolicyRule("mfa-policy-attached", {
           policyArn: mfaPolicyArn(settings.mfaPolicyName),
           exemptUsers: settings.exemptUsers,
-          ...common,
+          ...lambdas,
         }).rule,
       );
     }
   }
 
+  // access-keys-rotated judges IAM users: global, so like the IAM custom rules, in one region.
+  const managedRuleNames = MANAGED_RULE_NAMES.filter(
+    (rule) =>
+      enabled(rule) && (rule !== "access-keys-rotated" || settings.recorder.includeGlobalResources),
+  );
+  const managed = new ManagedRules("managed", {
+    rules: managedRuleNames,
+    authorizedTcpPorts: settings.authorizedTcpPorts,
+    authorizedUdpPorts: settings.authorizedUdpPorts,
+    maxAccessKeyAge: settings.maxAccessKeyAge,
+    restrictedSshTag: settings.restrictedSshTag,
+    ...common,
+  });
+
   return {
     recorderName: recorder.recorderName,
     deliveryBucket: recorder.bucketName,
     recordsGlobalResources: recorder.recordsGlobalResources,
-    rules: rules.map((rule) => rule.ruleName),
+    rules: [
+      ...rules.map((rule) => rule.ruleName),
+      ...Object.values(managed.rules).map((rule) => rule.name),
+    ],
   };
 }
 

@@ -3,3 +3,4 @@ export * from "./custom-config-rule";
 export * from "./exposed-ports-rule";
 export * from "./inactive-users-rule";
 export * from "./mfa-policy-rule";
+export * from "./managed-rules";

@@ -138,6 +138,12 @@ describe("stack settings", () => {
     ["disabledRules", ["ssh-rule"], /disabledRules\[0\]: "ssh-rule" is invalid.*restricted-ssh/],
     ["tags", { "aws:owner": "x" }, /tags: .*\(tag key "aws:owner" is invalid\)/],
     ["tags", ["Owner=x"], /tags: \["Owner=x"\] is invalid; expected a map/],
+    ["restrictedSshTagKey", "", /restrictedSshTagKey: "" is invalid; expected a tag key/],
+    [
+      "restrictedSshTagValue",
+      "test-config",
+      /restrictedSshTagValue needs guardrails:restrictedSshTagKey/,
+    ],
   ];
   for (const [key, value, message] of badValues) {
     it(`rejects ${key} = ${JSON.stringify(value)}, naming the key and the accepted form`, () => {

@@ -35,6 +35,14 @@ const RULES = [
   },
 ] as const;
 
+function customRuleNames(run: ProgramRun): unknown[] {
+  return run.resources
+    .filter(
+      (r) => r.type === "aws:cfg/rule:Rule" && (r.inputs.source as any).owner === "CUSTOM_LAMBDA",
+    )
+    .map((r) => r.inputs.name);
+}
+
 describe("custom Config rules", () => {
   let run: ProgramRun;
   before(async () => {
