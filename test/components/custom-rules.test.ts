@@ -162,17 +162,13 @@ describe("custom Config rules", () => {
 
   it("can switch a rule off by name", async () => {
     const without = await buildStack({ disabledRules: ["iam-inactive-users", "exposed-ports"] });
-    const names = without.resources
-      .filter((r) => r.type === "aws:cfg/rule:Rule")
-      .map((r) => r.inputs.name);
+    const names = customRuleNames(without);
     assert.deepEqual(names, ["mfa-policy-attached"]);
   });
 
   it("runs the IAM rules only in the region that records global resources", async () => {
     const regional = await buildStack({ recordGlobalResources: false });
-    const names = regional.resources
-      .filter((r) => r.type === "aws:cfg/rule:Rule")
-      .map((r) => r.inputs.name);
+    const names = customRuleNames(regional);
     assert.deepEqual(names, ["exposed-ports"]);
   });
 });
