@@ -2,7 +2,6 @@
  * Builds the whole program from validated settings. A pure function of its input, so tests can
  * build the stack for several configurations without fighting the module cache.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   ConfigRecorder,
@@ -10,6 +9,7 @@ import {
   ExposedPortsRule,
   InactiveUsersRule,
   ManagedRules,
+  MfaEnforcement,
   MfaPolicyRule,
 } from "./components";
 import { PROGRAM_TAG, Settings } from "./config";
@@ -51,6 +51,12 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
   // IAM is global: its rules run only in the region that records global resources, or every
   // region would evaluate (and later repair) the same users.
   if (settings.recorder.includeGlobalResources) {
+    // IAM names are account-wide: only the region that records global resources creates them.
+    const mfa = new MfaEnforcement("mfa", {
+      policyName: settings.mfaPolicyName,
+      groupName: settings.mfaGroupName,
+      tags,
+    });
     if (enabled("iam-inactive-users")) {
       rules.push(
         new InactiveUsersRule("iam-inactive-users", {
@@ -63,7 +69,7 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
     if (enabled("mfa-policy-attached")) {
       rules.push(
         new MfaPolicyRule("mfa-policy-attached", {
-          policyArn: mfaPolicyArn(settings.mfaPolicyName),
+          policyArn: mfa.policyArn,
           exemptUsers: settings.exemptUsers,
           ...lambdas,
         }).rule,
@@ -94,11 +100,4 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
       ...Object.values(managed.rules).map((rule) => rule.name),
     ],
   };
-}
-
-/** Customer managed policies live at the account's root path: the name gives the ARN. */
-function mfaPolicyArn(policyName: string): pulumi.Output<string> {
-  const account = aws.getCallerIdentityOutput();
-  const partition = aws.getPartitionOutput().partition;
-  return pulumi.interpolate`arn:${partition}:iam::${account.accountId}:policy/${policyName}`;
 }

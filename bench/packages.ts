@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { RUNTIME_PROVIDED_PACKAGES } from "../components/custom-config-rule";
+import { RUNTIME_PROVIDED_PACKAGES } from "../components/guardrails-function";
 import { parseSettings } from "../config";
 import { ResolvedArchive, runProgram } from "../offline/mock-runtime";
 import { createGuardrails } from "../stack";

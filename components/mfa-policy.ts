@@ -313,13 +313,15 @@ export class MfaEnforcement extends pulumi.ComponentResource {
         path: "/",
         description:
           "Denies everything but MFA and password set-up without a sign-in with MFA in the last hour.",
-        policy: pulumi
-          .all([account.accountId, partition])
-          .apply(([accountId, partitionName]) =>
-            JSON.stringify(
-              mfaPolicyDocument({ policyName: args.policyName, accountId, partition: partitionName }),
-            ),
+        policy: pulumi.all([account.accountId, partition]).apply(([accountId, partitionName]) =>
+          JSON.stringify(
+            mfaPolicyDocument({
+              policyName: args.policyName,
+              accountId,
+              partition: partitionName,
+            }),
           ),
+        ),
         tags: args.tags,
       },
       parent,

@@ -126,7 +126,8 @@ function computedState(
   const name = physicalName(args.name);
   const arn =
     service === "iam"
-      ? `arn:aws:iam::${MOCK_ACCOUNT_ID}:${args.type.split(":")[2]?.toLowerCase()}/${name}`
+      ? // IAM ARNs end with the resource's name: the given one, else the generated one.
+        `arn:aws:iam::${MOCK_ACCOUNT_ID}:${args.type.split(":")[2]?.toLowerCase()}/${typeof args.inputs?.name === "string" ? args.inputs.name : name}`
       : service === "s3"
         ? `arn:aws:s3:::${name}`
         : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${name}`;

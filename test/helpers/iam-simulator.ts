@@ -57,6 +57,12 @@ export async function simulate(
     // a test should ask about one concrete resource.
     throw new Error(`${request.resource} is not one concrete resource for ${request.action}`);
   }
+  const ignored = response.result.ignoredContextKeys ?? [];
+  if (ignored.length > 0) {
+    // The simulator drops keys that do not apply to the action: the case would test less than
+    // it says (a dropped MFA age reads as "no MFA").
+    throw new Error(`iam-simulate ignored ${ignored.join(", ")} for ${request.action}`);
+  }
   const identity = response.result.analysis.identityAnalysis;
   const label = (statement: {
     policyId: string;
