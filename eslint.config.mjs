@@ -39,11 +39,11 @@ export default tseslint.config(
   {
     // Evaluators are shared with the Lambdas and the policy pack: they must stay free of
     // Pulumi and AWS SDK imports, or the Lambda bundle breaks (Pulumi packages are excluded).
-    files: ["functions/rules/**/*.ts"],
+    files: ["functions/rules/**/*.ts", "functions/remediation/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["@pulumi/*", "@aws-sdk/*", "../handlers/*", "../shared/*"] },
+        { patterns: ["@pulumi/*", "@aws-sdk/*", "../handlers/*", "../shared/*", "../remediation/*"] },
       ],
     },
   },

@@ -11,10 +11,10 @@ import {
 } from "../rules/exposed-ports";
 import { PortRange } from "../rules/ports";
 import { RESOURCE_TYPES } from "../rules/verdict";
+import { lazyHandler } from "../shared/lazy";
 import { collectPages } from "../shared/paginate";
 import {
   RULE_HANDLER_PERMISSIONS,
-  lazyHandler,
   RuleHandler,
   RuleHandlerDependencies,
   createRuleHandler,

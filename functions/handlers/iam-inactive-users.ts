@@ -4,10 +4,10 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { parseCredentialReport } from "../rules/credential-report";
 import { evaluateInactiveUsers, evaluateUserActivity } from "../rules/iam-inactive-users";
 import { RESOURCE_TYPES } from "../rules/verdict";
+import { lazyHandler } from "../shared/lazy";
 import { fetchCredentialReport, listUsers } from "../shared/iam";
 import {
   RULE_HANDLER_PERMISSIONS,
-  lazyHandler,
   RuleContext,
   RuleHandler,
   RuleHandlerDependencies,

@@ -12,10 +12,10 @@ import {
   userFromConfiguration,
 } from "../rules/mfa-policy-attached";
 import { RESOURCE_TYPES } from "../rules/verdict";
+import { lazyHandler } from "../shared/lazy";
 import { collectPages } from "../shared/paginate";
 import {
   RULE_HANDLER_PERMISSIONS,
-  lazyHandler,
   RuleHandler,
   RuleHandlerDependencies,
   createRuleHandler,

@@ -29,6 +29,21 @@ export async function listUsers(iam: IAMClient): Promise<IamUser[]> {
   }));
 }
 
+/** The user Config names by id (`AIDA...`): IAM looks users up by name, so list and match. */
+export async function findUserById(iam: IAMClient, userId: string): Promise<IamUser | undefined> {
+  for await (const page of paginateListUsers({ client: iam, pageSize: 1000 }, {})) {
+    const user = page.Users?.find((candidate) => candidate.UserId === userId);
+    if (user)
+      return {
+        userId,
+        userName: user.UserName ?? "",
+        arn: user.Arn ?? "",
+        createDate: user.CreateDate,
+      };
+  }
+  return undefined;
+}
+
 export interface CredentialReportOptions {
   log: Logger;
   /** Milliseconds left to the caller; polling stops with an error before it runs out. */

@@ -80,15 +80,6 @@ export type RuleHandler = (
   context?: LambdaContext,
 ) => Promise<RuleRunSummary>;
 
-/** A handler whose clients are made on its first invocation, not when its module loads. */
-export function lazyHandler(create: () => RuleHandler): RuleHandler {
-  let created: RuleHandler | undefined;
-  return (event, context) => {
-    created ??= create();
-    return created(event, context);
-  };
-}
-
 export function createRuleHandler<Parameters>(
   rule: CustomRule<Parameters>,
   dependencies: RuleHandlerDependencies,

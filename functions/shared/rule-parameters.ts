@@ -79,3 +79,12 @@ export function requiredParameter(
   if (value === undefined || !pattern.test(value)) throw ruleParameterError(name, value, form);
   return value;
 }
+
+/** The environment as parameters: Lambda settings arrive as environment variables. */
+export function environmentParameters(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * What the access-key remediation does for one user's keys.
+ *
+ * Scenarios (each is a test case):
+ * - `report`: nothing is changed; the plan says what `deactivate` would do;
+ * - `deactivate`: active keys created more than `maxAccessKeyAge` days ago are deactivated, and
+ *   the time is recorded on the user (tag), starting the grace period; younger keys are kept;
+ * - `delete`: as deactivate; an inactive key whose recorded deactivation is at least
+ *   `keyDeleteGraceDays` old is deleted; an inactive key with no record (deactivated by someone
+ *   else) gets one now, so it is deleted only after a full grace period. An active key is never
+ *   deleted in one step, whatever its age;
+ * - a second run changes nothing it changed already (idempotent).
+ *
+ * IAM does not record when a key was deactivated, hence the tag.
+ */
+
+export type AccessKeyMode = "report" | "deactivate" | "delete";
+
+export interface AccessKey {
+  id: string;
+  status: "Active" | "Inactive";
+  createDate: Date;
+}
+
+export type KeyAction =
+  | { action: "deactivate"; keyId: string; ageDays: number }
+  | { action: "record-deactivation"; keyId: string }
+  | { action: "delete"; keyId: string; inactiveDays: number };
+
+/** The user tag that records when this program found a key inactive. */
+export const DEACTIVATED_TAG_PREFIX = "guardrails:deactivated:";
+
+export function deactivationTag(keyId: string): string {
+  return `${DEACTIVATED_TAG_PREFIX}${keyId}`;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function planKeyRemediation(
+  keys: readonly AccessKey[],
+  /** The user's tags, by key. */
+  tags: Readonly<Record<string, string>>,
+  settings: { mode: AccessKeyMode; maxAccessKeyAge: number; keyDeleteGraceDays: number },
+  now: Date,
+): KeyAction[] {
+  const days = (since: Date) => Math.floor((now.getTime() - since.getTime()) / DAY_MS);
+  return keys.flatMap((key): KeyAction[] => {
+    if (key.status === "Active") {
+      const ageDays = days(key.createDate);
+      return ageDays > settings.maxAccessKeyAge
+        ? [{ action: "deactivate", keyId: key.id, ageDays }]
+        : [];
+    }
+    if (settings.mode !== "delete") return [];
+    const recorded = tags[deactivationTag(key.id)];
+    const since = recorded ? new Date(recorded) : undefined;
+    if (!since || Number.isNaN(since.getTime()))
+      return [{ action: "record-deactivation", keyId: key.id }];
+    const inactiveDays = days(since);
+    return inactiveDays >= settings.keyDeleteGraceDays
+      ? [{ action: "delete", keyId: key.id, inactiveDays }]
+      : [];
+  });
+}
