@@ -11,3 +11,4 @@ export const recorderName = outputs.recorderName;
 export const deliveryBucket = outputs.deliveryBucket;
 export const recordsGlobalResources = outputs.recordsGlobalResources;
 export const rules = outputs.rules;
+export const notificationTopic = outputs.notificationTopic;

@@ -6,3 +6,6 @@ export * from "./inactive-users-rule";
 export * from "./mfa-policy-rule";
 export * from "./managed-rules";
 export * from "./mfa-policy";
+export * from "./notifications";
+export * from "./remediation-function";
+export * from "./ssm-remediation";
