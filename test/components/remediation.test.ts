@@ -1,0 +1,289 @@
+import { strict as assert } from "assert";
+import * as remediateAccessKeys from "../../functions/handlers/remediate-access-keys";
+import * as remediateExposedPorts from "../../functions/handlers/remediate-exposed-ports";
+import * as remediateMfa from "../../functions/handlers/remediate-mfa-policy";
+import { MOCK_ACCOUNT_ID, ProgramRun } from "../../offline/mock-runtime";
+import { matchesPattern } from "../helpers/event-pattern";
+import { fixture } from "../helpers/fixtures";
+import { buildStack, jsonInput, only, resourcesOfType, within } from "../helpers/program";
+
+const REMEDIATION = "guardrails:index:RemediationFunction";
+const SSM = "guardrails:index:SsmRemediation";
+
+/** The compliance change fixture, as EventBridge would deliver it for another rule and resource. */
+function complianceChange(rule: string, resourceType: string, compliance = "NON_COMPLIANT") {
+  const event = fixture("config-events/compliance-change-notification.json");
+  event.detail.configRuleName = rule;
+  event.detail.resourceType = resourceType;
+  event.detail.newEvaluationResult.complianceType = compliance;
+  return event;
+}
+
+function actionsOf(run: ProgramRun): string[] {
+  const policy = jsonInput(only(run, "aws:iam/rolePolicy:RolePolicy"), "policy");
+  return policy.Statement.find((statement: any) => statement.Sid === "HandlerCalls").Action;
+}
+
+describe("remediation resources", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await buildStack({
+      exposedPortsRemediation: "revoke",
+      mfaRemediation: "enforce",
+      accessKeyRemediation: "delete",
+      defaultSecurityGroupRemediation: "automatic",
+      publicSecurityGroupRemediation: "report",
+      remediationAttempts: 5,
+      remediationRetrySeconds: 120,
+      notificationEmails: ["sec@example.com", "ops@example.com"],
+      exemptUsers: ["ci-deployer"],
+    });
+  });
+
+  const lambdas = [
+    {
+      name: "remediate-exposed-ports",
+      rule: "exposed-ports",
+      types: ["AWS::EC2::SecurityGroup", "AWS::EC2::Instance"],
+      permissions: remediateExposedPorts.permissions("revoke"),
+      env: { MODE: "revoke", FORBIDDEN_PORTS: "22,3389" },
+    },
+    {
+      name: "remediate-mfa-policy",
+      rule: "mfa-policy-attached",
+      types: ["AWS::IAM::User"],
+      permissions: remediateMfa.permissions("enforce", "group"),
+      env: {
+        MODE: "enforce",
+        ENFORCEMENT: "group",
+        POLICY_ARN: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/DenyActionWithoutMFA`,
+        GROUP_NAME: "mfa-required",
+        EXEMPT_USERS: "ci-deployer",
+      },
+    },
+    {
+      name: "remediate-access-keys",
+      rule: "access-keys-rotated",
+      types: ["AWS::IAM::User"],
+      permissions: remediateAccessKeys.permissions("delete"),
+      env: {
+        MODE: "delete",
+        MAX_ACCESS_KEY_AGE: "90",
+        KEY_DELETE_GRACE_DAYS: "14",
+        EXEMPT_USERS: "ci-deployer",
+      },
+    },
+  ];
+  for (const expected of lambdas) {
+    describe(expected.name, () => {
+      let remediation: ProgramRun;
+      before(() => {
+        remediation = within(run, REMEDIATION, expected.name);
+      });
+
+      it("is triggered by its rule's NON_COMPLIANT compliance changes, exactly as AWS emits them", () => {
+        const rule = resourcesOfType(remediation, "aws:cloudwatch/eventRule:EventRule").find((r) =>
+          r.name.endsWith("-on-noncompliant"),
+        );
+        const pattern = JSON.parse(String(rule?.inputs.eventPattern));
+        assert.deepEqual(pattern, {
+          source: ["aws.config"],
+          "detail-type": ["Config Rules Compliance Change"],
+          detail: {
+            messageType: ["ComplianceChangeNotification"],
+            configRuleName: [expected.rule],
+            resourceType: expected.types,
+            newEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
+          },
+        });
+        for (const type of expected.types) {
+          assert.ok(
+            matchesPattern(pattern, complianceChange(expected.rule, type)),
+            `matches ${type}`,
+          );
+        }
+        assert.ok(
+          !matchesPattern(
+            pattern,
+            complianceChange(expected.rule, expected.types[0] ?? "", "COMPLIANT"),
+          ),
+        );
+        assert.ok(
+          !matchesPattern(pattern, complianceChange("another-rule", expected.types[0] ?? "")),
+        );
+      });
+
+      it("may be invoked only by its own EventBridge rules", () => {
+        const rules = resourcesOfType(remediation, "aws:cloudwatch/eventRule:EventRule");
+        const permissions = resourcesOfType(remediation, "aws:lambda/permission:Permission");
+        assert.equal(permissions.length, rules.length);
+        for (const permission of permissions) {
+          assert.equal(permission.inputs.principal, "events.amazonaws.com");
+          assert.ok(
+            rules.some(
+              (rule) =>
+                permission.inputs.sourceArn ===
+                `arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:${rule.name}-0a1b2c3`,
+            ),
+            `${permission.name} is scoped to one of its rules`,
+          );
+        }
+      });
+
+      it("grants exactly the calls of its mode, no wildcard action", () => {
+        const actions = actionsOf(remediation);
+        assert.deepEqual([...actions].sort(), [...expected.permissions].sort());
+        assert.ok(actions.every((action) => !action.includes("*")));
+      });
+
+      it("gets its settings through environment variables", () => {
+        const fn = only(remediation, "aws:lambda/function:Function");
+        assert.deepEqual((fn.inputs.environment as any).variables, expected.env);
+      });
+    });
+  }
+
+  it("deletes keys only after a daily sweep finds their grace period over (delete mode)", () => {
+    const keys = within(run, REMEDIATION, "remediate-access-keys");
+    const schedule = resourcesOfType(keys, "aws:cloudwatch/eventRule:EventRule").find((r) =>
+      r.name.endsWith("-schedule"),
+    );
+    assert.equal(schedule?.inputs.scheduleExpression, "rate(1 day)");
+  });
+
+  describe("SSM Automation", () => {
+    it("closes default security groups with our own document: describe, revoke ingress, revoke egress", () => {
+      const remediation = within(run, SSM, "close-default-security-group");
+      const document = only(remediation, "aws:ssm/document:Document");
+      assert.equal(document.inputs.documentType, "Automation");
+      const content = JSON.parse(String(document.inputs.content));
+      assert.equal(content.schemaVersion, "0.3");
+      assert.deepEqual(
+        content.mainSteps.map((step: any) => [step.name, step.inputs.Api]),
+        [
+          ["DescribeSecurityGroups", "DescribeSecurityGroups"],
+          ["RevokeSecurityGroupIngress", "RevokeSecurityGroupIngress"],
+          ["RevokeSecurityGroupEgress", "RevokeSecurityGroupEgress"],
+        ],
+      );
+      // The SSM role may make exactly the document's calls.
+      const policy = jsonInput(only(remediation, "aws:iam/rolePolicy:RolePolicy"), "policy");
+      assert.deepEqual(policy.Statement[0].Action, [
+        "ec2:DescribeSecurityGroups",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupIngress",
+      ]);
+      const trust = jsonInput(only(remediation, "aws:iam/role:Role"), "assumeRolePolicy");
+      assert.deepEqual(trust.Statement[0].Principal, { Service: "ssm.amazonaws.com" });
+      assert.equal(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"], MOCK_ACCOUNT_ID);
+    });
+
+    it("runs automatically with the configured attempts and retry seconds", () => {
+      const configuration = only(
+        within(run, SSM, "close-default-security-group"),
+        "aws:cfg/remediationConfiguration:RemediationConfiguration",
+      ).inputs as any;
+      assert.equal(configuration.configRuleName, "vpc-default-security-group-closed");
+      assert.equal(configuration.targetType, "SSM_DOCUMENT");
+      assert.equal(configuration.automatic, true);
+      assert.equal(configuration.maximumAutomaticAttempts, 5);
+      assert.equal(configuration.retryAttemptSeconds, 120);
+      assert.deepEqual(configuration.parameters, [
+        {
+          name: "AutomationAssumeRole",
+          staticValue: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/close-default-security-group-role-0a1b2c3`,
+        },
+        { name: "GroupId", resourceValue: "RESOURCE_ID" },
+      ]);
+    });
+
+    it("attaches AWS-DisablePublicAccessForSecurityGroup to restricted-ssh, manual in report mode", () => {
+      const configuration = only(
+        within(run, SSM, "disable-public-ssh"),
+        "aws:cfg/remediationConfiguration:RemediationConfiguration",
+      ).inputs as any;
+      assert.equal(configuration.targetId, "AWS-DisablePublicAccessForSecurityGroup");
+      assert.equal(configuration.configRuleName, "restricted-ssh");
+      assert.equal(configuration.automatic, false);
+    });
+  });
+
+  describe("notifications", () => {
+    it("subscribes every configured address to one topic", () => {
+      const subscriptions = resourcesOfType(run, "aws:sns/topicSubscription:TopicSubscription");
+      assert.deepEqual(
+        subscriptions.map((s) => [s.inputs.protocol, s.inputs.endpoint]),
+        [
+          ["email", "sec@example.com"],
+          ["email", "ops@example.com"],
+        ],
+      );
+    });
+
+    it("forwards this program's compliance changes as readable text", () => {
+      const notifications = within(run, "guardrails:index:Notifications");
+      const rule = only(notifications, "aws:cloudwatch/eventRule:EventRule");
+      const pattern = JSON.parse(String(rule.inputs.eventPattern));
+      assert.deepEqual([...pattern.detail.configRuleName].sort(), [
+        "access-keys-rotated",
+        "exposed-ports",
+        "iam-inactive-users",
+        "mfa-policy-attached",
+        "restricted-ssh",
+        "vpc-default-security-group-closed",
+        "vpc-sg-open-only-to-authorized-ports",
+      ]);
+      assert.ok(
+        matchesPattern(pattern, complianceChange("exposed-ports", "AWS::EC2::SecurityGroup")),
+      );
+      const target = only(notifications, "aws:cloudwatch/eventTarget:EventTarget").inputs as any;
+      assert.equal(
+        target.inputTransformer.inputPaths.annotation,
+        "$.detail.newEvaluationResult.annotation",
+      );
+      assert.match(
+        target.inputTransformer.inputTemplate,
+        /^"AWS Config rule <rule>: <resourceType> <resourceId> is now <compliance>/,
+      );
+      const policy = jsonInput(only(notifications, "aws:sns/topicPolicy:TopicPolicy"), "policy");
+      assert.deepEqual(policy.Statement[0].Principal, { Service: "events.amazonaws.com" });
+      assert.equal(
+        policy.Statement[0].Condition.ArnEquals["aws:SourceArn"],
+        `arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:${rule.name}-0a1b2c3`,
+      );
+    });
+
+    it("sends what a report-mode remediation would have done to the topic", async () => {
+      const reporting = await buildStack({ exposedPortsRemediation: "report" });
+      const remediation = within(reporting, REMEDIATION, "remediate-exposed-ports");
+      const destination = only(
+        remediation,
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+      ).inputs as any;
+      const topic = only(reporting, "aws:sns/topic:Topic");
+      const topicArn = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:${topic.name}-0a1b2c3`;
+      assert.equal(destination.destinationConfig.onSuccess.destination, topicArn);
+      const publish = resourcesOfType(remediation, "aws:iam/rolePolicy:RolePolicy").find((r) =>
+        r.name.endsWith("-report"),
+      );
+      assert.deepEqual(JSON.parse(String(publish?.inputs.policy)).Statement[0], {
+        Sid: "ReportDestination",
+        Effect: "Allow",
+        Action: "sns:Publish",
+        Resource: topicArn,
+      });
+    });
+  });
+
+  it("creates no remediation whose mode is off", async () => {
+    const off = await buildStack({
+      exposedPortsRemediation: "off",
+      mfaRemediation: "off",
+      accessKeyRemediation: "off",
+      defaultSecurityGroupRemediation: "off",
+      publicSecurityGroupRemediation: "off",
+    });
+    assert.deepEqual(resourcesOfType(off, REMEDIATION), []);
+    assert.deepEqual(resourcesOfType(off, SSM), []);
+  });
+});
