@@ -12,8 +12,11 @@ export interface CredentialReportRow {
   passwordLastUsed?: Date;
   accessKey1Active: boolean;
   accessKey1LastUsed?: Date;
+  /** When the key was created or last rotated (the report's access_key_N_last_rotated). */
+  accessKey1LastRotated?: Date;
   accessKey2Active: boolean;
   accessKey2LastUsed?: Date;
+  accessKey2LastRotated?: Date;
 }
 
 /** The report's pseudo-user for the account root; it is not an IAM user resource. */
@@ -35,8 +38,10 @@ const REQUIRED_COLUMNS = [
   "password_last_used",
   "access_key_1_active",
   "access_key_1_last_used_date",
+  "access_key_1_last_rotated",
   "access_key_2_active",
   "access_key_2_last_used_date",
+  "access_key_2_last_rotated",
 ] as const;
 
 /**
@@ -71,6 +76,8 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
       accessKey1LastUsed: reportDate(value("access_key_1_last_used_date")),
       accessKey2Active: value("access_key_2_active") === "true",
       accessKey2LastUsed: reportDate(value("access_key_2_last_used_date")),
+      accessKey1LastRotated: reportDate(value("access_key_1_last_rotated")),
+      accessKey2LastRotated: reportDate(value("access_key_2_last_rotated")),
     });
   }
   return rows;

@@ -118,6 +118,16 @@ describe("npm start (offline plan)", function () {
         /COMPLIANT +AWS::IAM::User +AIDAC1D3PL0Y3R8XQ2W5E +ci-deployer is exempt/,
         /^mfa-policy-attached: 3 NON_COMPLIANT of 8$/m,
         /COMPLIANT +AWS::IAM::User +AIDAQ3T7RZ5MBV2KXW9LC +alice has DenyActionWithoutMFA through group mfa-required/,
+        // What each remediation would do, in the dev stack's modes.
+        /-> revoke mode, will revoke sg-0b4571011e5a1d2c3: 22\/tcp open to 0\.0\.0\.0\/0$/m,
+        /-> report mode, would add bob to group mfa-required$/m,
+        /^vpc-default-security-group-closed: 1 NON_COMPLIANT of 7$/m,
+        /-> automatic mode, will revoke every rule of the default group \(SSM Automation\)$/m,
+        /^access-keys-rotated: 3 NON_COMPLIANT of 8$/m,
+        /-> deactivate mode, will deactivate access key 1 \(1256 days old\)$/m,
+        /-> deactivate mode: nothing, ci-deployer is exempt$/m,
+        /^restricted-ssh: 2 NON_COMPLIANT of 7$/m,
+        /^vpc-sg-open-only-to-authorized-ports: 4 NON_COMPLIANT of 7$/m,
       ]) {
         assert.match(report, line);
       }
@@ -136,8 +146,20 @@ describe("npm start (offline plan)", function () {
       ]);
       assert.deepEqual(
         [...new Set(verdicts.map((v: any) => v.rule))],
-        ["exposed-ports", "iam-inactive-users", "mfa-policy-attached"],
+        [
+          "exposed-ports",
+          "iam-inactive-users",
+          "mfa-policy-attached",
+          "vpc-default-security-group-closed",
+          "vpc-sg-open-only-to-authorized-ports",
+          "access-keys-rotated",
+          "restricted-ssh",
+        ],
       );
+      const violation = verdicts.find(
+        (v: any) => v.rule === "mfa-policy-attached" && v.compliance === "NON_COMPLIANT",
+      );
+      assert.equal(violation.remediation, "report mode, would add bob to group mfa-required");
       assert.ok(
         verdicts.some(
           (v: any) =>
@@ -156,7 +178,14 @@ describe("npm start (offline plan)", function () {
         fs.copyFileSync(path.join(DEMO, file), path.join(dir, file));
       const stack = stackFile({
         "guardrails:maxInactiveDays": 300,
-        "guardrails:disabledRules": ["exposed-ports", "mfa-policy-attached"],
+        "guardrails:disabledRules": [
+          "exposed-ports",
+          "mfa-policy-attached",
+          "vpc-default-security-group-closed",
+          "vpc-sg-open-only-to-authorized-ports",
+          "access-keys-rotated",
+          "restricted-ssh",
+        ],
       });
       const { status, stdout } = npmStart("--stack", stack, "--snapshot", dir, "--json");
       assert.equal(status, 0);
