@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ProgramRun } from "../../offline/mock-runtime";
 import { ConfigListener, startConfigListener } from "../helpers/config-listener";
-import { configEvent } from "../helpers/fixtures";
+import { configEvent, fixture } from "../helpers/fixtures";
 import { invokeSerialized } from "../helpers/lambda-process";
 import { buildStack, only, within } from "../helpers/program";
 
@@ -107,6 +107,37 @@ describe("serialized Lambdas, run as uploaded", function () {
         evaluations: expected.length,
         putEvaluationsCalls: 1,
       });
+    });
+  }
+
+  for (const remediation of [
+    "remediate-exposed-ports",
+    "remediate-mfa-policy",
+    "remediate-access-keys",
+  ]) {
+    it(`${remediation}: the uploaded code reads its settings from the environment and runs`, async () => {
+      const fn = only(
+        within(run, "guardrails:index:RemediationFunction", remediation),
+        "aws:lambda/function:Function",
+      );
+      const code = (fn.inputs.code as any).__archive["__index.js"].text;
+      const variables = (fn.inputs.environment as any).variables as Record<string, string>;
+      // A compliance change of a rule this remediation does not handle: read, checked, ignored.
+      const event = fixture("config-events/compliance-change-notification.json");
+      event.detail.configRuleName = "some-other-rule";
+      const outcome = await invokeSerialized(code, event, {
+        ...variables,
+        AWS_ENDPOINT_URL: listener.endpoint,
+      });
+      assert.equal(outcome.error, undefined, `${outcome.stdout}\n${outcome.stderr}`);
+      assert.deepEqual(outcome.result, {
+        remediation,
+        mode: variables.MODE,
+        actions: [],
+        skipped: `for rule some-other-rule, not ${rule}`,
+        resourceId: "sg-0123456789abcdef0",
+      });
+      assert.equal(listener.requests.length, 0, "no AWS call for an event it does not handle");
     });
   }
 
