@@ -110,11 +110,12 @@ describe("serialized Lambdas, run as uploaded", function () {
     });
   }
 
-  for (const remediation of [
-    "remediate-exposed-ports",
-    "remediate-mfa-policy",
-    "remediate-access-keys",
-  ]) {
+  const remediations = {
+    "remediate-exposed-ports": "exposed-ports",
+    "remediate-mfa-policy": "mfa-policy-attached",
+    "remediate-access-keys": "access-keys-rotated",
+  };
+  for (const [remediation, rule] of Object.entries(remediations)) {
     it(`${remediation}: the uploaded code reads its settings from the environment and runs`, async () => {
       const fn = only(
         within(run, "guardrails:index:RemediationFunction", remediation),
