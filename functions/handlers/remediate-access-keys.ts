@@ -68,8 +68,8 @@ export function createHandler(
     env.MODE === "delete" ? "delete" : env.MODE === "deactivate" ? "deactivate" : "report";
   const settings = {
     mode,
-    maxAccessKeyAge: positiveIntegerParameter(env, "MAX_ACCESS_KEY_AGE", 90),
-    keyDeleteGraceDays: positiveIntegerParameter(env, "KEY_DELETE_GRACE_DAYS", 14),
+    maxAccessKeyAge: positiveIntegerParameter(env, "MAX_ACCESS_KEY_AGE", 90, "environment"),
+    keyDeleteGraceDays: positiveIntegerParameter(env, "KEY_DELETE_GRACE_DAYS", 14, "environment"),
   };
   const exemptUsers = listParameter(env, "EXEMPT_USERS");
 

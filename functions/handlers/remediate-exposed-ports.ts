@@ -42,6 +42,7 @@ export function createHandler(
     environmentParameters(env),
     "FORBIDDEN_PORTS",
     DEFAULT_FORBIDDEN_PORTS,
+    "environment",
   );
   return createRemediationHandler(
     {

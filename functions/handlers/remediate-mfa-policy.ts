@@ -51,8 +51,15 @@ export function createHandler(
       "POLICY_ARN",
       /^arn:aws[\w-]*:iam::\d{12}:policy\/.+$/,
       "a managed policy ARN",
+      "environment",
     ),
-    groupName: requiredParameter(env, "GROUP_NAME", /^[\w+=,.@-]{1,128}$/, "an IAM group name"),
+    groupName: requiredParameter(
+      env,
+      "GROUP_NAME",
+      /^[\w+=,.@-]{1,128}$/,
+      "an IAM group name",
+      "environment",
+    ),
     enforcement: (env.ENFORCEMENT === "attach" ? "attach" : "group") as MfaEnforcementMode,
     exemptUsers: listParameter(env, "EXEMPT_USERS"),
   };

@@ -9,13 +9,17 @@ export interface RuleParameterError extends Error {
   name: "RuleParameterError";
 }
 
+/** Where parameters come from: a rule's `ruleParameters`, or a Lambda's environment. */
+export type ParameterSource = "ruleParameters" | "environment";
+
 export function ruleParameterError(
   name: string,
   value: string | undefined,
   form: string,
+  source: ParameterSource = "ruleParameters",
 ): RuleParameterError {
   const shown = value === undefined ? "missing" : `${JSON.stringify(value)} is invalid`;
-  return Object.assign(new Error(`ruleParameters.${name}: ${shown}; expected ${form}.`), {
+  return Object.assign(new Error(`${source}.${name}: ${shown}; expected ${form}.`), {
     name: "RuleParameterError" as const,
   });
 }
@@ -28,11 +32,12 @@ export function positiveIntegerParameter(
   parameters: Readonly<Record<string, string>>,
   name: string,
   fallback: number,
+  source?: ParameterSource,
 ): number {
   const value = parameters[name];
   if (value === undefined) return fallback;
   if (!/^\s*\d+\s*$/.test(value) || Number(value) < 1) {
-    throw ruleParameterError(name, value, "a whole number of at least 1");
+    throw ruleParameterError(name, value, "a whole number of at least 1", source);
   }
   return Number(value);
 }
@@ -52,6 +57,7 @@ export function portsParameter(
   parameters: Readonly<Record<string, string>>,
   name: string,
   fallback: readonly PortRange[],
+  source?: ParameterSource,
 ): PortRange[] {
   const value = parameters[name];
   if (value === undefined) return [...fallback];
@@ -63,6 +69,7 @@ export function portsParameter(
         name,
         value,
         'comma-separated ports or ranges, e.g. "22,3389,8000-8100"',
+        source,
       );
     }
     throw error;
@@ -74,9 +81,11 @@ export function requiredParameter(
   name: string,
   pattern: RegExp,
   form: string,
+  source?: ParameterSource,
 ): string {
   const value = parameters[name];
-  if (value === undefined || !pattern.test(value)) throw ruleParameterError(name, value, form);
+  if (value === undefined || !pattern.test(value))
+    throw ruleParameterError(name, value, form, source);
   return value;
 }
 
