@@ -118,14 +118,25 @@ export function createHandler(
       );
     switch (step.action) {
       case "deactivate":
-        await iam.send(
-          new UpdateAccessKeyCommand({
-            UserName: userName,
-            AccessKeyId: step.keyId,
-            Status: "Inactive",
-          }),
-        );
+        try {
+          await iam.send(
+            new UpdateAccessKeyCommand({
+              UserName: userName,
+              AccessKeyId: step.keyId,
+              Status: "Inactive",
+            }),
+          );
+        } catch (error) {
+          // Deleted meanwhile: nothing left to deactivate, and nothing to record.
+          if (isAlreadyGone(error)) return "already-done";
+          throw error;
+        }
         await record();
+        return "done";
+      case "forget-record":
+        await iam.send(
+          new UntagUserCommand({ UserName: userName, TagKeys: [deactivationTag(step.keyId)] }),
+        );
         return "done";
       case "record-deactivation":
         await record();

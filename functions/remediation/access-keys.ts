@@ -9,6 +9,8 @@
  *   `keyDeleteGraceDays` old is deleted; an inactive key with no record (deactivated by someone
  *   else) gets one now, so it is deleted only after a full grace period. An active key is never
  *   deleted in one step, whatever its age;
+ * - a record (tag) of a key that no longer exists is removed in delete mode, so tags do not pile
+ *   up towards IAM's 50-tag limit;
  * - a second run changes nothing it changed already (idempotent).
  *
  * IAM does not record when a key was deactivated, hence the tag.
@@ -25,7 +27,9 @@ export interface AccessKey {
 export type KeyAction =
   | { action: "deactivate"; keyId: string; ageDays: number }
   | { action: "record-deactivation"; keyId: string }
-  | { action: "delete"; keyId: string; inactiveDays: number };
+  | { action: "delete"; keyId: string; inactiveDays: number }
+  /** A recorded deactivation whose key is gone (deleted by someone else): drop the tag. */
+  | { action: "forget-record"; keyId: string };
 
 /** The user tag that records when this program found a key inactive. */
 export const DEACTIVATED_TAG_PREFIX = "guardrails:deactivated:";
@@ -44,21 +48,38 @@ export function planKeyRemediation(
   now: Date,
 ): KeyAction[] {
   const days = (since: Date) => Math.floor((now.getTime() - since.getTime()) / DAY_MS);
-  return keys.flatMap((key): KeyAction[] => {
-    if (key.status === "Active") {
-      const ageDays = days(key.createDate);
-      return ageDays > settings.maxAccessKeyAge
-        ? [{ action: "deactivate", keyId: key.id, ageDays }]
-        : [];
-    }
-    if (settings.mode !== "delete") return [];
-    const recorded = tags[deactivationTag(key.id)];
-    const since = recorded ? new Date(recorded) : undefined;
-    if (!since || Number.isNaN(since.getTime()))
-      return [{ action: "record-deactivation", keyId: key.id }];
-    const inactiveDays = days(since);
-    return inactiveDays >= settings.keyDeleteGraceDays
-      ? [{ action: "delete", keyId: key.id, inactiveDays }]
+  const keyIds = new Set(keys.map((key) => key.id));
+  const orphans: KeyAction[] =
+    settings.mode === "delete"
+      ? Object.keys(tags)
+          .filter(
+            (tag) =>
+              tag.startsWith(DEACTIVATED_TAG_PREFIX) &&
+              !keyIds.has(tag.slice(DEACTIVATED_TAG_PREFIX.length)),
+          )
+          .map((tag) => ({
+            action: "forget-record",
+            keyId: tag.slice(DEACTIVATED_TAG_PREFIX.length),
+          }))
       : [];
-  });
+  return [
+    ...keys.flatMap((key): KeyAction[] => {
+      if (key.status === "Active") {
+        const ageDays = days(key.createDate);
+        return ageDays > settings.maxAccessKeyAge
+          ? [{ action: "deactivate", keyId: key.id, ageDays }]
+          : [];
+      }
+      if (settings.mode !== "delete") return [];
+      const recorded = tags[deactivationTag(key.id)];
+      const since = recorded ? new Date(recorded) : undefined;
+      if (!since || Number.isNaN(since.getTime()))
+        return [{ action: "record-deactivation", keyId: key.id }];
+      const inactiveDays = days(since);
+      return inactiveDays >= settings.keyDeleteGraceDays
+        ? [{ action: "delete", keyId: key.id, inactiveDays }]
+        : [];
+    }),
+    ...orphans,
+  ];
 }
