@@ -43,7 +43,9 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["@pulumi/*", "@aws-sdk/*", "../handlers/*", "../shared/*", "../remediation/*"] },
+        {
+          patterns: ["@pulumi/*", "@aws-sdk/*", "../handlers/*", "../shared/*", "../remediation/*"],
+        },
       ],
     },
   },
