@@ -29,6 +29,7 @@ import {
   RemediationDependencies,
   RemediationHandler,
   createRemediationHandler,
+  resourceGone,
   isAlreadyGone,
 } from "../shared/remediation-handler";
 import {
@@ -167,14 +168,7 @@ export function createHandler(
       mode,
       async remediate(change) {
         const user = await findUserById(iam, change.resourceId);
-        if (!user)
-          return [
-            {
-              action: "none",
-              outcome: "already-done",
-              reason: `user ${change.resourceId} no longer exists`,
-            },
-          ];
+        if (!user) return [resourceGone(`user ${change.resourceId}`)];
         if (exemptUsers.includes(user.userName)) {
           return [
             {

@@ -16,6 +16,7 @@ import {
   RemediationDependencies,
   RemediationHandler,
   createRemediationHandler,
+  resourceGone,
 } from "../shared/remediation-handler";
 import { environmentParameters, listParameter, requiredParameter } from "../shared/rule-parameters";
 
@@ -71,14 +72,7 @@ export function createHandler(
       mode,
       async remediate(change) {
         const user = await findUserById(iam, change.resourceId);
-        if (!user)
-          return [
-            {
-              action: "none",
-              outcome: "already-done",
-              reason: `user ${change.resourceId} no longer exists`,
-            },
-          ];
+        if (!user) return [resourceGone(`user ${change.resourceId}`)];
         const [attached, groups] = await Promise.all([
           collectPages(
             paginateListAttachedUserPolicies({ client: iam }, { UserName: user.userName }),

@@ -108,3 +108,8 @@ export function isAlreadyGone(error: unknown): boolean {
   const name = (error as { name?: string; Code?: string })?.name ?? "";
   return /NotFound|NoSuchEntity/.test(name);
 }
+
+/** The resource to repair no longer exists: nothing left to do. */
+export function resourceGone(what: string): RemediationAction {
+  return { action: "none", outcome: "already-done", reason: `${what} no longer exists` };
+}
