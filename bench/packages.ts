@@ -4,7 +4,7 @@
  * plus the cold start of each serialized handler in a fresh Node process (load + first
  * invocation on a NOT_APPLICABLE event), median of several runs.
  *
- *   npm run bench:packages   (prints a Markdown table)
+ *   npm run bench:packages   (prints a Markdown table; `npm run bench` includes it)
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -47,6 +47,11 @@ function closureBytes(packages: readonly string[]): { bytes: number; files: numb
   return { bytes, files };
 }
 
+/**
+ * The same event for every function. It carries a valid policyArn: without it
+ * mfa-policy-attached stops at its parameters instead of reaching PutEvaluations as the other
+ * rules do, and its first invocation would not be comparable.
+ */
 const COLD_START = `
 const started = process.hrtime.bigint();
 const { handler } = require(process.argv[1]);
@@ -54,7 +59,8 @@ const loaded = process.hrtime.bigint();
 const item = { resourceType: "AWS::IAM::User", resourceId: "AIDAEXAMPLE", configurationItemStatus: "ResourceDeleted",
   configurationItemCaptureTime: "2026-01-01T00:00:00.000Z", configuration: null };
 handler({ invokingEvent: JSON.stringify({ messageType: "ConfigurationItemChangeNotification", configurationItem: item,
-  notificationCreationTime: "2026-01-01T00:00:01.000Z" }), resultToken: "bench" }).catch(() => {}).finally(() => {
+  notificationCreationTime: "2026-01-01T00:00:01.000Z" }), resultToken: "bench",
+  ruleParameters: JSON.stringify({ policyArn: "arn:aws:iam::123456789012:policy/require-mfa" }) }).catch(() => {}).finally(() => {
   const done = process.hrtime.bigint();
   process.stdout.write(JSON.stringify({ loadMs: Number(loaded - started) / 1e6, firstInvocationMs: Number(done - loaded) / 1e6 }));
 });`;
@@ -69,7 +75,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function main() {
+/** The measurement's conditions, then the table, as Markdown lines. */
+export async function measurePackages(): Promise<string[]> {
   const run = await runProgram(() => createGuardrails(parseSettings({})), {
     project: "guardrails",
     stack: "bench",
@@ -104,6 +111,7 @@ async function main() {
           }),
         ) as { loadMs: number; firstInvocationMs: number },
     );
+    fs.rmSync(dir, { recursive: true, force: true });
     rows.push(
       `| ${fn.name.replace(/-function$/, "")} | ${Object.keys(archive).join(", ")} | ${text.length.toLocaleString("en")} B ` +
         `(${zlib.deflateRawSync(text).length.toLocaleString("en")} B zipped) | ` +
@@ -111,17 +119,20 @@ async function main() {
         `${median(samples.map((s) => s.loadMs)).toFixed(0)} ms | ${median(samples.map((s) => s.firstInvocationMs)).toFixed(0)} ms |`,
     );
   }
-  console.log(
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} x ${os.cpus()[0]?.model ?? "CPU"}, Node ${process.version}; median of ${RUNS} cold starts.\n`,
-  );
-  console.log(
+  return [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} x ${os.cpus()[0]?.model ?? "CPU"}, Node ${process.version}; median of ${RUNS} cold starts.`,
+    "",
     "| function | package | size | SDK clients it would otherwise zip | load | first invocation |",
-  );
-  console.log("|---|---|---|---|---|---|");
-  rows.forEach((row) => console.log(row));
+    "|---|---|---|---|---|---|",
+    ...rows,
+  ];
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  measurePackages()
+    .then((lines) => console.log(lines.join("\n")))
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -1,7 +1,7 @@
 /** Lambda of the iam-inactive-users rule: every user from one credential report. */
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { parseCredentialReport } from "../rules/credential-report";
+import { CredentialReportRow, parseCredentialReport } from "../rules/credential-report";
 import { evaluateInactiveUsers, evaluateUserActivity } from "../rules/iam-inactive-users";
 import { RESOURCE_TYPES } from "../rules/verdict";
 import { lazyHandler } from "../shared/lazy";
@@ -22,6 +22,9 @@ export const PERMISSIONS = [
   "iam:ListUsers",
 ];
 
+/** How long a warm function reuses the credential report it fetched. */
+export const REPORT_REUSE_MS = 5 * 60 * 1000;
+
 export interface InactiveUsersDependencies extends RuleHandlerDependencies {
   iam: IAMClient;
   /** Waits between credential report polls (tests make it instant). */
@@ -35,8 +38,18 @@ export function createHandler(
   },
 ): RuleHandler {
   const { iam, sleep } = dependencies;
-  const report = async (context: RuleContext) =>
-    parseCredentialReport(await fetchCredentialReport(iam, { ...context, sleep }));
+  // A warm Lambda reuses the report for a few minutes: a burst of user changes (one
+  // notification per user) then costs two IAM calls and one parse, not two calls per user.
+  // IAM itself regenerates the report at most every 4 hours.
+  let cached: { rows: CredentialReportRow[]; fetchedAt: number } | undefined;
+  const report = async (context: RuleContext) => {
+    const at = context.now.getTime();
+    if (!cached || at - cached.fetchedAt > REPORT_REUSE_MS || at < cached.fetchedAt) {
+      const rows = parseCredentialReport(await fetchCredentialReport(iam, { ...context, sleep }));
+      cached = { rows, fetchedAt: at };
+    }
+    return cached.rows;
+  };
   return createRuleHandler(
     {
       name: "iam-inactive-users",

@@ -12,7 +12,11 @@ import {
   User,
 } from "@aws-sdk/client-iam";
 import { strict as assert } from "assert";
-import { PERMISSIONS, createHandler } from "../../../functions/handlers/iam-inactive-users";
+import {
+  PERMISSIONS,
+  REPORT_REUSE_MS,
+  createHandler,
+} from "../../../functions/handlers/iam-inactive-users";
 import { configEvent, configurationItem, fixtureText } from "../../helpers/fixtures";
 import { stubClients, memoryLogger } from "../../helpers/sdk";
 
@@ -160,6 +164,24 @@ describe("iam-inactive-users handler", () => {
     );
     const captured = JSON.parse(event.invokingEvent).configurationItem.configurationItemCaptureTime;
     assert.deepEqual(evaluations()[0]?.OrderingTimestamp, new Date(captured));
+  });
+
+  it("reuses the report across a burst of user changes, and fetches it again after a while", async () => {
+    reportReady();
+    let clock = NOW;
+    const run = createHandler({
+      config: new ConfigServiceClient({}),
+      iam: new IAMClient({}),
+      log: memoryLogger().log,
+      now: () => clock,
+    });
+    await run(configEvent("iam-user-change"));
+    await run(configEvent("iam-user-change"));
+    assert.equal(aws.iam.commandCalls(GetCredentialReportCommand).length, 1);
+    clock = new Date(NOW.getTime() + REPORT_REUSE_MS + 1000);
+    await run(configEvent("iam-user-change"));
+    assert.equal(aws.iam.commandCalls(GetCredentialReportCommand).length, 2);
+    assert.equal(evaluations().length, 3);
   });
 
   it("fetches an oversized user item from the configuration history", async () => {
