@@ -14,8 +14,6 @@ import {
   userItem,
 } from "../../bench/scenarios";
 import { GROUP_COUNT, ipPermissions, syntheticAccount } from "../../bench/synthetic-account";
-// Type-only: brings the rest of bench/ under `tsc --noEmit` (tsconfig does not include bench/).
-import type {} from "../../bench/main";
 
 const expected = (account: ReturnType<typeof syntheticAccount>, rule: "inactive" | "mfa") => {
   const counts: Record<string, number> = {};
