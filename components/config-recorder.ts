@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "./trust-policy";
 import { withDefaults } from "./defaults";
 
 export interface ConfigRecorderArgs {
@@ -72,17 +73,7 @@ export class ConfigRecorder extends pulumi.ComponentResource {
       {
         description: "Lets AWS Config read resource configurations and deliver them to S3.",
         // aws:SourceAccount: another account's Config cannot use this role (confused deputy).
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "config.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
-            },
-          ],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("config.amazonaws.com", account.accountId),
         tags: args.tags,
       },
       parent,

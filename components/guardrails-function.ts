@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "./trust-policy";
 import { withDefaults } from "./defaults";
 
 export interface GuardrailsFunctionArgs {
@@ -68,16 +69,7 @@ export class GuardrailsFunction extends pulumi.ComponentResource {
       `${name}-role`,
       {
         description: `Runs ${name}: exactly the calls its handler makes.`,
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "lambda.amazonaws.com" },
-              Action: "sts:AssumeRole",
-            },
-          ],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
         tags: args.tags,
       },
       parent,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "./trust-policy";
 
 export interface SsmRemediationArgs {
   /** The Config rule whose NON_COMPLIANT resources the document repairs. */
@@ -38,17 +39,7 @@ export class SsmRemediation extends pulumi.ComponentResource {
       `${name}-role`,
       {
         description: `SSM Automation for ${name}: only the calls of its document.`,
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "ssm.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account.accountId } },
-            },
-          ],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("ssm.amazonaws.com", account.accountId),
         tags: args.tags,
       },
       parent,
