@@ -17,9 +17,9 @@ import {
   CLOSE_DEFAULT_SECURITY_GROUP_DOCUMENT,
   documentPermissions,
 } from "./components";
-import * as remediateAccessKeys from "./functions/handlers/remediate-access-keys";
-import * as remediateExposedPorts from "./functions/handlers/remediate-exposed-ports";
-import * as remediateMfa from "./functions/handlers/remediate-mfa-policy";
+import * as remediateAccessKeys from "./functions/remediation/access-keys/handler";
+import * as remediateExposedPorts from "./functions/remediation/exposed-ports/handler";
+import * as remediateMfa from "./functions/remediation/mfa-policy/handler";
 import { formatPortRange } from "./functions/rules/ports";
 import { RESOURCE_TYPES } from "./functions/rules/verdict";
 import { PROGRAM_TAG, Settings } from "./config";

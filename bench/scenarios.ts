@@ -3,16 +3,16 @@
  * Config events against a synthetic account, the seed's Lambdas on the same account, and the
  * pure evaluators timed on their own.
  */
-import { createHandler as createExposedPorts } from "../functions/handlers/exposed-ports";
-import { createHandler as createInactiveUsers } from "../functions/handlers/iam-inactive-users";
-import { createHandler as createMfaPolicy } from "../functions/handlers/mfa-policy-attached";
+import { createHandler as createExposedPorts } from "../functions/rules/exposed-ports/handler";
+import { createHandler as createInactiveUsers } from "../functions/rules/iam-inactive-users/handler";
+import { createHandler as createMfaPolicy } from "../functions/rules/mfa-policy-attached/handler";
 import { parseCredentialReport } from "../functions/rules/credential-report";
-import { evaluateSecurityGroup, securityGroupFromApi } from "../functions/rules/exposed-ports";
-import { evaluateInactiveUsers } from "../functions/rules/iam-inactive-users";
+import { evaluateSecurityGroup, securityGroupFromApi } from "../functions/rules/exposed-ports/evaluate";
+import { evaluateInactiveUsers } from "../functions/rules/iam-inactive-users/evaluate";
 import {
   evaluateMfaPolicies,
   fromAuthorizationDetails,
-} from "../functions/rules/mfa-policy-attached";
+} from "../functions/rules/mfa-policy-attached/evaluate";
 import { parsePortList } from "../functions/rules/ports";
 import { RESOURCE_TYPES } from "../functions/rules/verdict";
 import type { ConfigRuleEvent } from "../functions/shared/config-event";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PERMISSIONS, createHandler } from "../functions/handlers/exposed-ports";
+import { PERMISSIONS, createHandler } from "../functions/rules/exposed-ports/handler";
 import { PortRange, formatPortRange } from "../functions/rules/ports";
 import { RESOURCE_TYPES } from "../functions/rules/verdict";
 import { CustomConfigRule } from "./custom-config-rule";

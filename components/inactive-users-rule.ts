@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PERMISSIONS, createHandler } from "../functions/handlers/iam-inactive-users";
+import { PERMISSIONS, createHandler } from "../functions/rules/iam-inactive-users/handler";
 import { RESOURCE_TYPES } from "../functions/rules/verdict";
 import { CustomConfigRule } from "./custom-config-rule";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PERMISSIONS, createHandler } from "../functions/handlers/mfa-policy-attached";
+import { PERMISSIONS, createHandler } from "../functions/rules/mfa-policy-attached/handler";
 import { RESOURCE_TYPES } from "../functions/rules/verdict";
 import { CustomConfigRule } from "./custom-config-rule";
 

@@ -4,7 +4,7 @@
  * what each remediation would do about it in its configured mode.
  */
 import { Settings } from "../config";
-import { SecurityGroupRule } from "../functions/remediation/exposed-ports";
+import { SecurityGroupRule } from "../functions/remediation/exposed-ports/plan";
 import { RuleName } from "../functions/rules/catalog";
 import { parseCredentialReport } from "../functions/rules/credential-report";
 import {
@@ -13,18 +13,18 @@ import {
   evaluateSecurityGroup,
   instanceFromConfiguration,
   securityGroupFromConfiguration,
-} from "../functions/rules/exposed-ports";
-import { evaluateInactiveUsers } from "../functions/rules/iam-inactive-users";
+} from "../functions/rules/exposed-ports/evaluate";
+import { evaluateInactiveUsers } from "../functions/rules/iam-inactive-users/evaluate";
 import {
   evaluateAccessKeysRotated,
   evaluateAuthorizedPorts,
   evaluateDefaultGroupClosed,
   evaluateRestrictedSsh,
-} from "../functions/rules/managed-mirrors";
+} from "../functions/rules/managed/evaluate";
 import {
   evaluateMfaPolicies,
   fromAuthorizationDetails,
-} from "../functions/rules/mfa-policy-attached";
+} from "../functions/rules/mfa-policy-attached/evaluate";
 import { RESOURCE_TYPES, Verdict } from "../functions/rules/verdict";
 import { PlanContext, remediationFor } from "./remediation-plan";
 import { Snapshot, SnapshotItem } from "./snapshot";

@@ -3,11 +3,11 @@
  * snapshot: the same planners the remediation Lambdas run, on the snapshot's data.
  */
 import { Settings } from "../config";
-import { planKeyRemediation } from "../functions/remediation/access-keys";
-import { SecurityGroupRule, planRevocations } from "../functions/remediation/exposed-ports";
-import { planMfaRemediation } from "../functions/remediation/mfa-policy";
+import { planKeyRemediation } from "../functions/remediation/access-keys/plan";
+import { SecurityGroupRule, planRevocations } from "../functions/remediation/exposed-ports/plan";
+import { planMfaRemediation } from "../functions/remediation/mfa-policy/plan";
 import { CredentialReportRow } from "../functions/rules/credential-report";
-import { GroupPolicies, UserPolicies } from "../functions/rules/mfa-policy-attached";
+import { GroupPolicies, UserPolicies } from "../functions/rules/mfa-policy-attached/evaluate";
 import { Verdict } from "../functions/rules/verdict";
 import { RuleName } from "../functions/rules/catalog";
 

@@ -7,7 +7,7 @@ import {
   IngressPermission,
   SecurityGroupIngress,
   evaluateSecurityGroup,
-} from "../functions/rules/exposed-ports";
+} from "../functions/rules/exposed-ports/evaluate";
 import { PortRange } from "../functions/rules/ports";
 import { RuleName } from "../functions/rules/catalog";
 import { ResourceType, TYPES } from "./resource-types";

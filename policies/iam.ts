@@ -8,7 +8,7 @@ import {
   GroupPolicies,
   UserPolicies,
   evaluateMfaPolicy,
-} from "../functions/rules/mfa-policy-attached";
+} from "../functions/rules/mfa-policy-attached/evaluate";
 import { TYPES } from "./resource-types";
 import {
   Reference,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import * as exposedPorts from "../../functions/handlers/exposed-ports";
-import * as inactiveUsers from "../../functions/handlers/iam-inactive-users";
-import * as mfaPolicy from "../../functions/handlers/mfa-policy-attached";
+import * as exposedPorts from "../../functions/rules/exposed-ports/handler";
+import * as inactiveUsers from "../../functions/rules/iam-inactive-users/handler";
+import * as mfaPolicy from "../../functions/rules/mfa-policy-attached/handler";
 import { MOCK_ACCOUNT_ID, ProgramRun } from "../../offline/mock-runtime";
 import { buildStack, jsonInput, only, within } from "../helpers/program";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import * as remediateAccessKeys from "../../functions/handlers/remediate-access-keys";
-import * as remediateExposedPorts from "../../functions/handlers/remediate-exposed-ports";
-import * as remediateMfa from "../../functions/handlers/remediate-mfa-policy";
+import * as remediateAccessKeys from "../../functions/remediation/access-keys/handler";
+import * as remediateExposedPorts from "../../functions/remediation/exposed-ports/handler";
+import * as remediateMfa from "../../functions/remediation/mfa-policy/handler";
 import { MOCK_ACCOUNT_ID, ProgramRun } from "../../offline/mock-runtime";
 import { matchesPattern } from "../helpers/event-pattern";
 import { fixture } from "../helpers/fixtures";

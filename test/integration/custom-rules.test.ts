@@ -35,9 +35,9 @@ import {
   ListUsersCommand,
   User,
 } from "@aws-sdk/client-iam";
-import * as exposedPorts from "../../functions/handlers/exposed-ports";
-import * as inactiveUsers from "../../functions/handlers/iam-inactive-users";
-import * as mfaPolicy from "../../functions/handlers/mfa-policy-attached";
+import * as exposedPorts from "../../functions/rules/exposed-ports/handler";
+import * as inactiveUsers from "../../functions/rules/iam-inactive-users/handler";
+import * as mfaPolicy from "../../functions/rules/mfa-policy-attached/handler";
 import { ConfigRuleEvent, ConfigurationItem } from "../../functions/shared/config-event";
 import { Logger } from "../../functions/shared/log";
 import { RuleHandler } from "../../functions/shared/rule-handler";

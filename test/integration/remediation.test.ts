@@ -34,10 +34,10 @@ import {
   ListUserTagsCommand,
   User,
 } from "@aws-sdk/client-iam";
-import * as exposedPorts from "../../functions/handlers/remediate-exposed-ports";
-import * as accessKeys from "../../functions/handlers/remediate-access-keys";
-import * as mfaPolicy from "../../functions/handlers/remediate-mfa-policy";
-import { deactivationTag } from "../../functions/remediation/access-keys";
+import * as exposedPorts from "../../functions/remediation/exposed-ports/handler";
+import * as accessKeys from "../../functions/remediation/access-keys/handler";
+import * as mfaPolicy from "../../functions/remediation/mfa-policy/handler";
+import { deactivationTag } from "../../functions/remediation/access-keys/plan";
 import { ComplianceChangeEvent } from "../../functions/shared/compliance-change";
 import { Logger } from "../../functions/shared/log";
 import { RemediationSummary } from "../../functions/shared/remediation-handler";

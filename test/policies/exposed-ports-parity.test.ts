@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import {
   evaluateSecurityGroup,
   securityGroupFromConfiguration,
-} from "../../functions/rules/exposed-ports";
+} from "../../functions/rules/exposed-ports/evaluate";
 import { parsePortList } from "../../functions/rules/ports";
 import { exposedPorts } from "../../policies/ec2";
 import { TYPES } from "../../policies/resource-types";

@@ -1,0 +1,249 @@
+/**
+ * exposed-ports: no security group may open a forbidden port to the whole internet.
+ *
+ * Scenarios (each is a test case):
+ * - a permission opens a forbidden TCP or UDP port, or a range containing one, to 0.0.0.0/0 or
+ *   ::/0: NON_COMPLIANT, the annotation names port, protocol and CIDR ("22/tcp open to 0.0.0.0/0");
+ * - protocol -1 ("all", no ports) to 0.0.0.0/0 or ::/0 opens every port: NON_COMPLIANT;
+ * - the same ports open only to private or narrower CIDRs: COMPLIANT;
+ * - ICMP (1, 58) and other protocols without ports open no port: COMPLIANT;
+ * - an instance is NON_COMPLIANT when any of its security groups is; an instance without
+ *   security groups exposes nothing (COMPLIANT); a terminated instance is NOT_APPLICABLE;
+ * - a security group that no longer exists is left out of an instance's verdict.
+ *
+ * Interval arithmetic throughout: a 0-65535 permission against a 1-1024 forbidden range is one
+ * comparison, not two lists of ports.
+ */
+import { PortRange, formatPortRange, intersectPortRanges, mergePortRanges } from "../ports";
+import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
+
+/** One ingress permission, whatever it came from (configuration item, EC2 API, Pulumi props). */
+export interface IngressPermission {
+  /** `tcp`, `udp`, `icmp`, `-1`, or a protocol number as text. */
+  protocol: string;
+  fromPort?: number | null;
+  toPort?: number | null;
+  ipv4Cidrs: readonly string[];
+  ipv6Cidrs: readonly string[];
+}
+
+export interface SecurityGroupIngress {
+  groupId: string;
+  ingress: readonly IngressPermission[];
+}
+
+export interface InstanceSecurityGroups {
+  instanceId: string;
+  /** EC2 state name (`running`, `stopped`, `terminated`, ...), if known. */
+  state?: string;
+  securityGroupIds: readonly string[];
+}
+
+/** A forbidden port range reachable from the internet. */
+export interface Exposure {
+  ports: PortRange;
+  protocol: "tcp" | "udp" | "all";
+  cidr: string;
+}
+
+export const PUBLIC_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
+
+const ALL_PORTS: PortRange = { from: 0, to: 65535 };
+
+/** The port-bearing protocol of a permission, or undefined for ICMP and other port-less ones. */
+function portProtocol(protocol: string): Exposure["protocol"] | undefined {
+  switch (protocol.trim().toLowerCase()) {
+    case "-1":
+    case "all":
+      return "all";
+    case "tcp":
+    case "6":
+      return "tcp";
+    case "udp":
+    case "17":
+      return "udp";
+    default:
+      return undefined;
+  }
+}
+
+/** The ports a permission opens: protocol -1 opens all of them, whatever the ports say. */
+function openedPorts(permission: IngressPermission, protocol: Exposure["protocol"]): PortRange {
+  const { fromPort, toPort } = permission;
+  if (protocol === "all" || fromPort == null || toPort == null || fromPort < 0 || toPort < 0) {
+    return ALL_PORTS;
+  }
+  return { from: Math.min(fromPort, toPort), to: Math.max(fromPort, toPort) };
+}
+
+/** Every (forbidden port range, protocol, public CIDR) the permissions expose, merged per pair. */
+export function findExposures(
+  ingress: readonly IngressPermission[],
+  forbidden: readonly PortRange[],
+): Exposure[] {
+  const byProtocolAndCidr = new Map<
+    string,
+    { protocol: Exposure["protocol"]; cidr: string; ports: PortRange[] }
+  >();
+  for (const permission of ingress) {
+    const protocol = portProtocol(permission.protocol);
+    if (!protocol) continue;
+    const cidrs = [...permission.ipv4Cidrs, ...permission.ipv6Cidrs]
+      .map((cidr) => cidr.trim())
+      .filter((cidr) => PUBLIC_CIDRS.includes(cidr));
+    if (cidrs.length === 0) continue;
+    const opened = openedPorts(permission, protocol);
+    const hits = forbidden.flatMap((range) => intersectPortRanges(opened, range) ?? []);
+    for (const cidr of cidrs) {
+      const key = `${protocol} ${cidr}`;
+      const entry = byProtocolAndCidr.get(key) ?? { protocol, cidr, ports: [] };
+      entry.ports.push(...hits);
+      byProtocolAndCidr.set(key, entry);
+    }
+  }
+  return [...byProtocolAndCidr.values()].flatMap(({ protocol, cidr, ports }) =>
+    mergePortRanges(ports).map((range) => ({ ports: range, protocol, cidr })),
+  );
+}
+
+/**
+ * One phrase per protocol and CIDR: "22/tcp, 3389/tcp open to 0.0.0.0/0", or for protocol -1
+ * "all traffic open to ::/0 (includes 22, 3389)".
+ */
+export function describeExposures(exposures: readonly Exposure[]): string {
+  const phrases = new Map<string, string[]>();
+  for (const exposure of exposures) {
+    const key = `${exposure.protocol} ${exposure.cidr}`;
+    phrases.set(key, [...(phrases.get(key) ?? []), formatPortRange(exposure.ports)]);
+  }
+  return [...phrases.entries()]
+    .map(([key, ports]) => {
+      const [protocol, cidr] = key.split(" ");
+      return protocol === "all"
+        ? `all traffic open to ${cidr} (includes ${ports.join(", ")})`
+        : `${ports.map((port) => `${port}/${protocol}`).join(", ")} open to ${cidr}`;
+    })
+    .join("; ");
+}
+
+export function evaluateSecurityGroup(
+  group: SecurityGroupIngress,
+  forbidden: readonly PortRange[],
+): Verdict {
+  const exposures = findExposures(group.ingress, forbidden);
+  return {
+    resourceType: RESOURCE_TYPES.securityGroup,
+    resourceId: group.groupId,
+    ...(exposures.length > 0
+      ? { compliance: "NON_COMPLIANT", annotation: describeExposures(exposures) }
+      : {
+          compliance: "COMPLIANT",
+          annotation: `No forbidden port (${forbidden.map(formatPortRange).join(", ")}) open to the internet.`,
+        }),
+  };
+}
+
+/**
+ * An instance is as exposed as the union of its security groups. `groups` holds the groups
+ * found; ids missing from it were deleted meanwhile and expose nothing.
+ */
+export function evaluateInstance(
+  instance: InstanceSecurityGroups,
+  groups: ReadonlyMap<string, SecurityGroupIngress>,
+  forbidden: readonly PortRange[],
+): Verdict {
+  const verdict = verdictFor(RESOURCE_TYPES.instance, instance.instanceId);
+  if (instance.state === "terminated" || instance.state === "shutting-down") {
+    return verdict("NOT_APPLICABLE", `The instance is ${instance.state}.`);
+  }
+  if (instance.securityGroupIds.length === 0) {
+    return verdict("COMPLIANT", "The instance has no security groups, so it exposes no port.");
+  }
+  const findings = instance.securityGroupIds.flatMap((groupId) => {
+    const group = groups.get(groupId);
+    const exposures = group ? findExposures(group.ingress, forbidden) : [];
+    return exposures.length > 0 ? [`${groupId}: ${describeExposures(exposures)}`] : [];
+  });
+  return findings.length > 0
+    ? verdict("NON_COMPLIANT", findings.join("; "))
+    : verdict(
+        "COMPLIANT",
+        `No security group of the instance opens a forbidden port to the internet.`,
+      );
+}
+
+// Adapters: the evaluator's input from each source's own shape. Structural types only, so this
+// module imports neither the AWS SDK nor Pulumi.
+
+interface ConfigIpPermission {
+  ipProtocol?: string;
+  fromPort?: number | null;
+  toPort?: number | null;
+  ipv4Ranges?: Array<{ cidrIp?: string }> | null;
+  ipv6Ranges?: Array<{ cidrIpv6?: string }> | null;
+  /** Older items list IPv4 ranges as plain strings here only. */
+  ipRanges?: string[] | null;
+}
+
+/** From a configuration item's `configuration` of an AWS::EC2::SecurityGroup. */
+export function securityGroupFromConfiguration(configuration: {
+  groupId?: string;
+  ipPermissions?: ConfigIpPermission[] | null;
+}): SecurityGroupIngress {
+  return {
+    groupId: configuration.groupId ?? "",
+    ingress: (configuration.ipPermissions ?? []).map((permission) => ({
+      protocol: String(permission.ipProtocol ?? "-1"),
+      fromPort: permission.fromPort,
+      toPort: permission.toPort,
+      ipv4Cidrs: unique([
+        ...(permission.ipv4Ranges ?? []).flatMap((range) => range.cidrIp ?? []),
+        ...(permission.ipRanges ?? []),
+      ]),
+      ipv6Cidrs: (permission.ipv6Ranges ?? []).flatMap((range) => range.cidrIpv6 ?? []),
+    })),
+  };
+}
+
+/** From a configuration item's `configuration` of an AWS::EC2::Instance. */
+export function instanceFromConfiguration(
+  resourceId: string,
+  configuration: {
+    instanceId?: string;
+    state?: { name?: string } | null;
+    securityGroups?: Array<{ groupId?: string }> | null;
+  } | null,
+): InstanceSecurityGroups {
+  return {
+    instanceId: configuration?.instanceId ?? resourceId,
+    state: configuration?.state?.name,
+    securityGroupIds: (configuration?.securityGroups ?? []).flatMap((group) => group.groupId ?? []),
+  };
+}
+
+/** From the EC2 API's DescribeSecurityGroups (PascalCase). */
+export function securityGroupFromApi(group: {
+  GroupId?: string;
+  IpPermissions?: Array<{
+    IpProtocol?: string;
+    FromPort?: number;
+    ToPort?: number;
+    IpRanges?: Array<{ CidrIp?: string }>;
+    Ipv6Ranges?: Array<{ CidrIpv6?: string }>;
+  }>;
+}): SecurityGroupIngress {
+  return {
+    groupId: group.GroupId ?? "",
+    ingress: (group.IpPermissions ?? []).map((permission) => ({
+      protocol: permission.IpProtocol ?? "-1",
+      fromPort: permission.FromPort,
+      toPort: permission.ToPort,
+      ipv4Cidrs: (permission.IpRanges ?? []).flatMap((range) => range.CidrIp ?? []),
+      ipv6Cidrs: (permission.Ipv6Ranges ?? []).flatMap((range) => range.CidrIpv6 ?? []),
+    })),
+  };
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
