@@ -1,119 +1,116 @@
 /**
  * Builds the whole program from validated settings. A pure function of its input, so tests can
- * build the stack for several configurations without fighting the module cache.
+ * build the stack for several configurations without fighting the module cache. What it deploys
+ * is what the catalogue says a stack with these settings deploys; each rule and remediation is
+ * built from its definition by one generic component.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
   ConfigRecorder,
   CustomConfigRule,
-  ExposedPortsRule,
-  InactiveUsersRule,
   ManagedRules,
   MfaEnforcement,
-  MfaPolicyRule,
   Notifications,
   RemediationFunction,
   SsmRemediation,
-  CLOSE_DEFAULT_SECURITY_GROUP_DOCUMENT,
-  documentPermissions,
 } from "./components";
-import * as remediateAccessKeys from "./functions/remediation/access-keys/handler";
-import * as remediateExposedPorts from "./functions/remediation/exposed-ports/handler";
-import * as remediateMfa from "./functions/remediation/mfa-policy/handler";
-import { formatPortRange } from "./functions/rules/ports";
-import { RESOURCE_TYPES } from "./functions/rules/verdict";
 import { PROGRAM_TAG, Settings } from "./config";
-import { MANAGED_RULE_NAMES, RuleName } from "./functions/rules/catalog";
+import { remediationsFor, rulesFor } from "./functions/catalog";
+import type {
+  CustomRuleDefinition,
+  ManagedRuleDefinition,
+  RuleDefinition,
+  StackFacts,
+} from "./functions/shared/definitions";
 
 export interface GuardrailsOutputs {
   recorderName: pulumi.Output<string>;
   deliveryBucket: pulumi.Output<string | undefined>;
   recordsGlobalResources: boolean;
   /** The Config rules this stack deploys, by name. */
-  rules: pulumi.Output<string>[];
+  rules: string[];
   /** Where compliance changes and report-mode remediations are sent. */
   notificationTopic: pulumi.Output<string>;
 }
 
+/**
+ * The custom rules had a wrapper component each before they were built from their definitions;
+ * aliases keep their resources (whose Config rule and log group names are fixed) in place on
+ * `pulumi up` instead of creating them anew beside the old ones.
+ */
+const FORMER_WRAPPERS: Readonly<Record<string, string>> = {
+  "exposed-ports": "guardrails:index:ExposedPortsRule",
+  "iam-inactive-users": "guardrails:index:InactiveUsersRule",
+  "mfa-policy-attached": "guardrails:index:MfaPolicyRule",
+};
+
 export function createGuardrails(settings: Settings): GuardrailsOutputs {
   // The program's own tag last, so a stack's tags cannot hide what manages a resource.
   const tags = { ...settings.tags, ...PROGRAM_TAG };
-  const enabled = (rule: RuleName) => !settings.disabledRules.includes(rule);
 
   const recorder = new ConfigRecorder("config", {
-    create: settings.recorder.create,
-    recorderName: settings.recorder.name,
-    includeGlobalResources: settings.recorder.includeGlobalResources,
+    create: settings.createRecorder,
+    recorderName: settings.recorderName,
+    includeGlobalResources: settings.recordGlobalResources,
     tags,
   });
-  const common = {
-    logRetentionDays: settings.logRetentionDays,
-    dependsOn: recorder.ruleDependencies,
-    tags,
-  };
-  const lambdas = { ...common, logRetentionDays: settings.logRetentionDays };
-  const rules: CustomConfigRule[] = [];
+  // IAM names are account-wide: only the region that records global resources creates them.
+  const mfa = settings.recordGlobalResources
+    ? new MfaEnforcement("mfa", {
+        policyName: settings.mfaPolicyName,
+        groupName: settings.mfaGroupName,
+        tags,
+      })
+    : undefined;
+  const facts: pulumi.Output<StackFacts> = pulumi.output({ mfaPolicyArn: mfa?.policyArn });
 
-  if (enabled("exposed-ports")) {
-    rules.push(
-      new ExposedPortsRule("exposed-ports", { forbiddenPorts: settings.forbiddenPorts, ...lambdas })
-        .rule,
+  const rules = rulesFor(settings);
+  for (const definition of rules.filter(isCustom)) {
+    const formerWrapper = FORMER_WRAPPERS[definition.name];
+    new CustomConfigRule(
+      definition.name,
+      { definition, settings, facts, dependsOn: recorder.ruleDependencies, tags },
+      formerWrapper
+        ? { aliases: [{ parent: pulumi.createUrn(definition.name, formerWrapper) }] }
+        : undefined,
     );
   }
-  // IAM is global: its rules run only in the region that records global resources, or every
-  // region would evaluate (and later repair) the same users.
-  let mfa: MfaEnforcement | undefined;
-  if (settings.recorder.includeGlobalResources) {
-    // IAM names are account-wide: only the region that records global resources creates them.
-    mfa = new MfaEnforcement("mfa", {
-      policyName: settings.mfaPolicyName,
-      groupName: settings.mfaGroupName,
-      tags,
-    });
-    if (enabled("iam-inactive-users")) {
-      rules.push(
-        new InactiveUsersRule("iam-inactive-users", {
-          maxInactiveDays: settings.maxInactiveDays,
-          exemptUsers: settings.exemptUsers,
-          ...lambdas,
-        }).rule,
-      );
-    }
-    if (enabled("mfa-policy-attached")) {
-      rules.push(
-        new MfaPolicyRule("mfa-policy-attached", {
-          policyArn: mfa.policyArn,
-          exemptUsers: settings.exemptUsers,
-          ...lambdas,
-        }).rule,
-      );
-    }
-  }
-
-  // access-keys-rotated judges IAM users: global, so like the IAM custom rules, in one region.
-  const managedRuleNames = MANAGED_RULE_NAMES.filter(
-    (rule) =>
-      enabled(rule) && (rule !== "access-keys-rotated" || settings.recorder.includeGlobalResources),
-  );
   const managed = new ManagedRules("managed", {
-    rules: managedRuleNames,
-    authorizedTcpPorts: settings.authorizedTcpPorts,
-    authorizedUdpPorts: settings.authorizedUdpPorts,
-    maxAccessKeyAge: settings.maxAccessKeyAge,
-    restrictedSshTag: settings.restrictedSshTag,
-    ...common,
+    rules: rules.filter(isManaged),
+    settings,
+    dependsOn: recorder.ruleDependencies,
+    tags,
   });
 
-  const ruleNames = [
-    ...rules.map((rule) => rule.ruleName),
-    ...Object.values(managed.rules).map((rule) => rule.name),
-  ];
+  const ruleNames = rules.map((rule) => rule.name);
   const notifications = new Notifications("notifications", {
     ruleNames,
     emails: settings.notificationEmails,
     tags,
   });
-  createRemediations(settings, { managed, mfa, notifications, lambdas, tags });
+
+  for (const remediation of remediationsFor(settings)) {
+    if (remediation.kind === "lambda") {
+      const mode = remediation.mode(settings);
+      new RemediationFunction(remediation.name, {
+        definition: remediation,
+        settings,
+        facts,
+        reportTopicArn: mode === "report" ? notifications.topicArn : undefined,
+        tags,
+      });
+      continue;
+    }
+    const rule = managed.rules[remediation.rule];
+    new SsmRemediation(remediation.name, {
+      definition: remediation,
+      automatic: remediation.mode(settings) === "automatic",
+      maximumAutomaticAttempts: settings.remediationAttempts,
+      retryAttemptSeconds: settings.remediationRetrySeconds,
+      dependsOn: rule ? [rule] : [],
+      tags,
+    });
+  }
 
   return {
     recorderName: recorder.recorderName,
@@ -124,109 +121,10 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
   };
 }
 
-interface RemediationContext {
-  managed: ManagedRules;
-  mfa?: MfaEnforcement;
-  notifications: Notifications;
-  lambdas: { logRetentionDays: number; tags: Record<string, string> };
-  tags: Record<string, string>;
+function isCustom(rule: RuleDefinition): rule is CustomRuleDefinition<unknown> {
+  return rule.owner === "CUSTOM_LAMBDA";
 }
 
-/** Each remediation whose rule is deployed and whose mode is not `off`. */
-function createRemediations(settings: Settings, context: RemediationContext): void {
-  const { managed, mfa, notifications, lambdas, tags } = context;
-  const modes = settings.remediation;
-  const enabled = (rule: RuleName) => !settings.disabledRules.includes(rule);
-  const reportTo = (mode: string) => (mode === "report" ? notifications.topicArn : undefined);
-  const exemptUsers = settings.exemptUsers.join(",");
-
-  if (enabled("exposed-ports") && modes.exposedPorts !== "off") {
-    const mode = modes.exposedPorts;
-    new RemediationFunction("remediate-exposed-ports", {
-      description: "Revokes ingress rules that open forbidden ports to the internet.",
-      ruleName: "exposed-ports",
-      resourceTypes: [RESOURCE_TYPES.securityGroup, RESOURCE_TYPES.instance],
-      callbackFactory: () => remediateExposedPorts.createHandler(),
-      permissions: remediateExposedPorts.permissions(mode),
-      environment: {
-        MODE: mode,
-        FORBIDDEN_PORTS: settings.forbiddenPorts.map(formatPortRange).join(","),
-      },
-      reportTopicArn: reportTo(mode),
-      ...lambdas,
-    });
-  }
-  if (mfa && enabled("mfa-policy-attached") && modes.mfaPolicy !== "off") {
-    const mode = modes.mfaPolicy;
-    new RemediationFunction("remediate-mfa-policy", {
-      description: "Puts users without the MFA policy under it (group or direct attachment).",
-      ruleName: "mfa-policy-attached",
-      resourceTypes: [RESOURCE_TYPES.iamUser],
-      callbackFactory: () => remediateMfa.createHandler(),
-      permissions: remediateMfa.permissions(mode, settings.mfaEnforcement),
-      environment: {
-        MODE: mode,
-        ENFORCEMENT: settings.mfaEnforcement,
-        POLICY_ARN: mfa.policyArn,
-        GROUP_NAME: settings.mfaGroupName,
-        EXEMPT_USERS: exemptUsers,
-      },
-      reportTopicArn: reportTo(mode),
-      ...lambdas,
-    });
-  }
-  if (managed.rules["access-keys-rotated"] && modes.accessKeys !== "off") {
-    const mode = modes.accessKeys;
-    new RemediationFunction("remediate-access-keys", {
-      description:
-        "Deactivates access keys past maxAccessKeyAge, deletes them after the grace period.",
-      ruleName: "access-keys-rotated",
-      resourceTypes: [RESOURCE_TYPES.iamUser],
-      callbackFactory: () => remediateAccessKeys.createHandler(),
-      permissions: remediateAccessKeys.permissions(mode),
-      environment: {
-        MODE: mode,
-        MAX_ACCESS_KEY_AGE: String(settings.maxAccessKeyAge),
-        KEY_DELETE_GRACE_DAYS: String(settings.keyDeleteGraceDays),
-        EXEMPT_USERS: exemptUsers,
-      },
-      // Deactivated keys make the rule COMPLIANT: only a schedule finds them when grace runs out.
-      schedule: mode === "delete" ? "rate(1 day)" : undefined,
-      reportTopicArn: reportTo(mode),
-      timeout: 300,
-      ...lambdas,
-    });
-  }
-  const ssm = {
-    maximumAutomaticAttempts: modes.automaticAttempts,
-    retryAttemptSeconds: modes.retrySeconds,
-    tags,
-  };
-  const defaultGroupRule = managed.rules["vpc-default-security-group-closed"];
-  if (defaultGroupRule && modes.defaultSecurityGroup !== "off") {
-    new SsmRemediation("close-default-security-group", {
-      ruleName: defaultGroupRule.name,
-      document: { content: CLOSE_DEFAULT_SECURITY_GROUP_DOCUMENT },
-      resourceIdParameter: "GroupId",
-      permissions: documentPermissions(CLOSE_DEFAULT_SECURITY_GROUP_DOCUMENT),
-      automatic: modes.defaultSecurityGroup === "automatic",
-      dependsOn: [defaultGroupRule],
-      ...ssm,
-    });
-  }
-  // On restricted-ssh, not on vpc-sg-open-only-to-authorized-ports as seed 001 does: this AWS
-  // document closes only SSH and RDP, so a group flagged for another port would stay
-  // NON_COMPLIANT and automatic remediation would retry forever.
-  const sshRule = managed.rules["restricted-ssh"];
-  if (sshRule && modes.publicSecurityGroups !== "off") {
-    new SsmRemediation("disable-public-ssh", {
-      ruleName: sshRule.name,
-      document: { awsDocumentName: "AWS-DisablePublicAccessForSecurityGroup" },
-      resourceIdParameter: "GroupId",
-      permissions: ["ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupIngress"],
-      automatic: modes.publicSecurityGroups === "automatic",
-      dependsOn: [sshRule],
-      ...ssm,
-    });
-  }
+function isManaged(rule: RuleDefinition): rule is ManagedRuleDefinition<unknown> {
+  return rule.owner === "AWS";
 }

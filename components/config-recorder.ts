@@ -6,16 +6,16 @@ import { withDefaults } from "./defaults";
 export interface ConfigRecorderArgs {
   /**
    * Create the recorder, its delivery channel and bucket (true), or reuse the recorder the
-   * account already has in this region (false: AWS allows one per region). Default: true.
+   * account already has in this region (false: AWS allows one per region).
    */
-  create?: boolean;
-  /** Name of the recorder to create or reuse. Default: "default" (what the console creates). */
-  recorderName?: string;
+  create: boolean;
+  /** Name of the recorder to create or reuse. */
+  recorderName: string;
   /**
    * Record global resource types (IAM users, groups, policies) as well. Turn it on in one region
-   * per account: recording them everywhere duplicates items, evaluations and cost. Default: true.
+   * per account: recording them everywhere duplicates items, evaluations and cost.
    */
-  includeGlobalResources?: boolean;
+  includeGlobalResources: boolean;
   /** Days a delivered snapshot or history file is kept. Default: 2557 (Config's own 7 years). */
   retentionDays?: number;
   /** Days before delivered files move to S3 Standard-IA. Default: 30. */
@@ -27,9 +27,6 @@ export interface ConfigRecorderArgs {
 }
 
 const DEFAULTS = {
-  create: true,
-  recorderName: "default",
-  includeGlobalResources: true,
   retentionDays: 2557,
   infrequentAccessAfterDays: 30,
   snapshotFrequency: "TwentyFour_Hours",
@@ -51,7 +48,7 @@ export class ConfigRecorder extends pulumi.ComponentResource {
   /** What a Config rule must depend on: the recorder being on. Empty when reusing one. */
   public readonly ruleDependencies: pulumi.Resource[];
 
-  constructor(name: string, args: ConfigRecorderArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ConfigRecorderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("guardrails:index:ConfigRecorder", name, {}, opts);
     const settings = withDefaults(DEFAULTS, args);
     this.recordsGlobalResources = settings.create && settings.includeGlobalResources;

@@ -1,58 +1,64 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RuleHandler } from "../functions/shared/rule-handler";
+import { MAX_INPUT_PARAMETERS_LENGTH, inputParametersText } from "../functions/shared/boundary";
+import type { Settings } from "../config";
+import { longestFacts } from "../functions/catalog";
+import type { CustomRuleDefinition, StackFacts } from "../functions/shared/definitions";
 import { GuardrailsFunction } from "./guardrails-function";
 
-/** How often a periodic rule runs (AWS Config's MaximumExecutionFrequency). */
-export type ExecutionFrequency =
-  "One_Hour" | "Three_Hours" | "Six_Hours" | "Twelve_Hours" | "TwentyFour_Hours";
-
-export interface CustomConfigRuleArgs {
-  /** The rule's name in AWS Config, also its EventBridge and report name. */
-  ruleName: string;
-  description: string;
-  /** Makes the Lambda's handler (see GuardrailsFunctionArgs.callbackFactory). */
-  callbackFactory: () => RuleHandler;
-  /** Resource types that trigger the rule on change (its scope). */
-  resourceTypes: string[];
-  /** Periodic rules also run on this schedule and list their resources themselves. */
-  periodic?: ExecutionFrequency;
-  /** The rule's `ruleParameters`, all text (as the Config console shows them). */
-  inputParameters: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Exactly the API actions the handler calls; its role grants these and no others. */
-  permissions: readonly string[];
-  logRetentionDays?: number;
-  memorySize?: number;
-  timeout?: number;
+export interface CustomConfigRuleArgs<Parameters> {
+  /** The rule: name, scope, triggers, handler, permissions, timeout and memory. */
+  definition: CustomRuleDefinition<Parameters>;
+  /** The stack settings its parameters come from. */
+  settings: Settings;
+  /** Facts of the deployment its parameters need (the MFA policy's ARN). */
+  facts: pulumi.Input<StackFacts>;
   /** The recorder being on: a rule created before it evaluates nothing. */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
- * A custom AWS Config rule backed by a TypeScript callback serialized into a Lambda: the
- * function with its own least-privilege role, X-Ray tracing and log group, the permission for
- * Config to invoke it (from this account only), and the rule itself.
+ * A custom AWS Config rule backed by a TypeScript callback serialized into a Lambda, built from
+ * the rule's definition: the function with its own least-privilege role, X-Ray tracing and log
+ * group, the permission for Config to invoke it (from this account only), and the rule itself.
  */
-export class CustomConfigRule extends pulumi.ComponentResource {
+export class CustomConfigRule<Parameters> extends pulumi.ComponentResource {
   public readonly ruleName: pulumi.Output<string>;
   public readonly ruleArn: pulumi.Output<string>;
   public readonly functionArn: pulumi.Output<string>;
   public readonly roleName: pulumi.Output<string>;
 
-  constructor(name: string, args: CustomConfigRuleArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: CustomConfigRuleArgs<Parameters>,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("guardrails:index:CustomConfigRule", name, {}, opts);
+    const { definition } = args;
     const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent);
+    // The description follows from the settings alone; the facts go only into the parameters.
+    const description = definition.description(
+      definition.fromSettings(args.settings, longestFacts(args.settings)),
+    );
+    const inputParameters = pulumi
+      .output(args.facts)
+      .apply((facts) =>
+        encodedInputParameters(
+          definition,
+          definition.fromSettings(args.settings, facts as StackFacts),
+        ),
+      );
     const lambda = new GuardrailsFunction(
       name,
       {
-        description: args.description,
-        callbackFactory: args.callbackFactory,
-        permissions: args.permissions,
-        logRetentionDays: args.logRetentionDays,
-        memorySize: args.memorySize,
-        timeout: args.timeout,
+        description,
+        callbackFactory: definition.createHandler,
+        permissions: definition.permissions,
+        logRetentionDays: args.settings.logRetentionDays,
+        memorySize: definition.memoryMb,
+        timeout: definition.timeoutSeconds,
         tags: args.tags,
       },
       parent,
@@ -73,12 +79,12 @@ export class CustomConfigRule extends pulumi.ComponentResource {
     const sourceDetails: aws.types.input.cfg.RuleSourceSourceDetail[] = [
       { eventSource: "aws.config", messageType: "ConfigurationItemChangeNotification" },
       { eventSource: "aws.config", messageType: "OversizedConfigurationItemChangeNotification" },
-      ...(args.periodic
+      ...(definition.periodic
         ? [
             {
               eventSource: "aws.config",
               messageType: "ScheduledNotification",
-              maximumExecutionFrequency: args.periodic,
+              maximumExecutionFrequency: definition.periodic,
             },
           ]
         : []),
@@ -86,12 +92,12 @@ export class CustomConfigRule extends pulumi.ComponentResource {
     const rule = new aws.cfg.Rule(
       `${name}-rule`,
       {
-        name: args.ruleName,
-        description: args.description,
+        name: definition.name,
+        description,
         source: { owner: "CUSTOM_LAMBDA", sourceIdentifier: fn.arn, sourceDetails },
-        scope: { complianceResourceTypes: args.resourceTypes },
-        inputParameters: pulumi.jsonStringify(args.inputParameters),
-        maximumExecutionFrequency: args.periodic,
+        scope: { complianceResourceTypes: [...definition.resourceTypes] },
+        inputParameters,
+        maximumExecutionFrequency: definition.periodic,
         tags: args.tags,
       },
       { parent: this, dependsOn: [permission, ...(args.dependsOn ?? [])] },
@@ -107,4 +113,21 @@ export class CustomConfigRule extends pulumi.ComponentResource {
       functionArn: this.functionArn,
     });
   }
+}
+
+/**
+ * The rule's InputParameters. The settings check measures them with the longest facts before
+ * anything is deployed; this check is for a caller that skipped it.
+ */
+export function encodedInputParameters<Parameters>(
+  definition: { name: string; parameters: { encode(value: Parameters): Record<string, string> } },
+  parameters: Parameters,
+): string {
+  const text = inputParametersText(definition.parameters.encode(parameters));
+  if (text.length > MAX_INPUT_PARAMETERS_LENGTH) {
+    throw new Error(
+      `The InputParameters of ${definition.name} are ${text.length} characters; AWS Config accepts at most ${MAX_INPUT_PARAMETERS_LENGTH}.`,
+    );
+  }
+  return text;
 }

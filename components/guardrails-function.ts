@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "./trust-policy";
-import { withDefaults } from "./defaults";
 
 export interface GuardrailsFunctionArgs {
   description: string;
@@ -15,20 +14,14 @@ export interface GuardrailsFunctionArgs {
   permissions: readonly string[];
   /** Settings the handler reads from `process.env` at cold start. */
   environment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** CloudWatch Logs retention of the function's log group. Default: 90. */
-  logRetentionDays?: number;
-  /** Default: 256 MB (the handlers peak well below; CPU scales with memory). */
-  memorySize?: number;
-  /** Seconds. Default: 60. */
-  timeout?: number;
+  /** CloudWatch Logs retention of the function's log group, in days. */
+  logRetentionDays: number;
+  /** MB; CPU scales with memory. */
+  memorySize: number;
+  /** Seconds. */
+  timeout: number;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
-
-const DEFAULTS = {
-  logRetentionDays: 90,
-  memorySize: 256,
-  timeout: 60,
-};
 
 /**
  * Packages left out of every Lambda zip: the Node.js 22 runtime ships the AWS SDK v3, and
@@ -53,14 +46,13 @@ export class GuardrailsFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: GuardrailsFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("guardrails:index:GuardrailsFunction", name, {}, opts);
-    const settings = withDefaults(DEFAULTS, args);
     const parent = { parent: this };
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       {
         name: `/aws/lambda/guardrails/${name}`,
-        retentionInDays: settings.logRetentionDays,
+        retentionInDays: args.logRetentionDays,
         tags: args.tags,
       },
       parent,
@@ -86,8 +78,8 @@ export class GuardrailsFunction extends pulumi.ComponentResource {
         callbackFactory: args.callbackFactory,
         runtime: LAMBDA_RUNTIME,
         role,
-        memorySize: settings.memorySize,
-        timeout: settings.timeout,
+        memorySize: args.memorySize,
+        timeout: args.timeout,
         environment: args.environment ? { variables: args.environment } : undefined,
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },

@@ -1,26 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { environmentBytes, MAX_ENVIRONMENT_BYTES } from "../functions/shared/boundary";
 import { nonCompliantPattern } from "../functions/shared/compliance-change";
-import { GuardrailsFunction, GuardrailsFunctionArgs } from "./guardrails-function";
+import type { Settings } from "../config";
+import { longestFacts } from "../functions/catalog";
+import type { LambdaRemediationDefinition, StackFacts } from "../functions/shared/definitions";
+import { GuardrailsFunction } from "./guardrails-function";
 
-export interface RemediationFunctionArgs extends Pick<
-  GuardrailsFunctionArgs,
-  | "description"
-  | "callbackFactory"
-  | "permissions"
-  | "environment"
-  | "logRetentionDays"
-  | "timeout"
-  | "tags"
-> {
-  /** The Config rule whose NON_COMPLIANT results trigger the remediation. */
-  ruleName: string;
-  /** Resource types of that rule the remediation repairs. */
-  resourceTypes: string[];
-  /** Also run on this EventBridge schedule (e.g. "rate(1 day)"), for work no change announces. */
-  schedule?: string;
+export interface RemediationFunctionArgs<Environment extends { mode: string }> {
+  /** The remediation: its rule, handler, permissions per mode, schedule, timeout and memory. */
+  definition: LambdaRemediationDefinition<Environment>;
+  /** The stack settings the remediation reads (its mode among them). */
+  settings: Settings;
+  /** Facts of the deployment its environment needs (the MFA policy's ARN). */
+  facts: pulumi.Input<StackFacts>;
   /** Send each invocation's result (what was done, or would be in report mode) to this topic. */
   reportTopicArn?: pulumi.Input<string>;
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -28,22 +24,38 @@ export interface RemediationFunctionArgs extends Pick<
  * events of one rule turning NON_COMPLIANT, exactly as AWS emits them, and, optionally, a
  * schedule. Only those EventBridge rules may invoke it.
  */
-export class RemediationFunction extends pulumi.ComponentResource {
+export class RemediationFunction<
+  Environment extends { mode: string },
+> extends pulumi.ComponentResource {
   public readonly functionArn: pulumi.Output<string>;
   public readonly eventRuleArn: pulumi.Output<string>;
 
-  constructor(name: string, args: RemediationFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: RemediationFunctionArgs<Environment>,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("guardrails:index:RemediationFunction", name, {}, opts);
+    const { definition } = args;
     const parent = { parent: this };
+    // The role and the schedule follow from the settings alone (mode, enforcement), so they are
+    // known now; the facts (outputs of other resources) go only into the variables.
+    const planned = definition.fromSettings(args.settings, longestFacts(args.settings));
+    const variables = pulumi
+      .output(args.facts)
+      .apply((facts) =>
+        encodedEnvironment(definition, definition.fromSettings(args.settings, facts as StackFacts)),
+      );
     const lambda = new GuardrailsFunction(
       name,
       {
-        description: args.description,
-        callbackFactory: args.callbackFactory,
-        permissions: args.permissions,
-        environment: args.environment,
-        logRetentionDays: args.logRetentionDays,
-        timeout: args.timeout,
+        description: definition.description,
+        callbackFactory: definition.createHandler,
+        permissions: definition.permissions(planned),
+        environment: variables,
+        logRetentionDays: args.settings.logRetentionDays,
+        memorySize: definition.memoryMb,
+        timeout: definition.timeoutSeconds,
         tags: args.tags,
       },
       parent,
@@ -72,13 +84,14 @@ export class RemediationFunction extends pulumi.ComponentResource {
       return eventRule;
     };
     const onChange = trigger("on-noncompliant", {
-      description: `${args.ruleName} turned a resource NON_COMPLIANT: ${args.description}`,
-      eventPattern: JSON.stringify(nonCompliantPattern(args.ruleName, args.resourceTypes)),
+      description: `${definition.rule} turned a resource NON_COMPLIANT: ${definition.description}`,
+      eventPattern: JSON.stringify(nonCompliantPattern(definition.rule, definition.resourceTypes)),
     });
-    if (args.schedule) {
+    const schedule = definition.schedule?.(planned);
+    if (schedule) {
       trigger("schedule", {
-        description: `Scheduled run: ${args.description}`,
-        scheduleExpression: args.schedule,
+        description: `Scheduled run: ${definition.description}`,
+        scheduleExpression: schedule,
       });
     }
     if (args.reportTopicArn) {
@@ -115,4 +128,19 @@ export class RemediationFunction extends pulumi.ComponentResource {
     this.eventRuleArn = onChange.arn;
     this.registerOutputs({ functionArn: this.functionArn, eventRuleArn: this.eventRuleArn });
   }
+}
+
+/** The function's environment variables, refused beyond Lambda's 4 KB. */
+export function encodedEnvironment<Environment extends { mode: string }>(
+  definition: LambdaRemediationDefinition<Environment>,
+  environment: Environment,
+): Record<string, string> {
+  const variables = definition.environment.encode(environment);
+  const bytes = environmentBytes(variables);
+  if (bytes > MAX_ENVIRONMENT_BYTES) {
+    throw new Error(
+      `The environment of ${definition.name} is ${bytes} bytes; Lambda accepts at most ${MAX_ENVIRONMENT_BYTES}.`,
+    );
+  }
+  return variables;
 }

@@ -1,32 +1,26 @@
 /**
  * Evaluates a snapshot with the very evaluators the Lambdas run (and mirrors of AWS's managed
- * rules) and the stack's settings: what the deployed rules would report for that account, and
- * what each remediation would do about it in its configured mode.
+ * rules), for the rules and remediations the stack's settings deploy: what those rules would
+ * report for that account, and what each remediation would do about it in its configured mode.
+ *
+ * Each rule is given its parameters as the deployed rule receives them: the settings encoded
+ * into InputParameters (or a function's environment) and decoded again by the same codec.
  */
 import { Settings } from "../config";
+import { REMEDIATIONS, RuleName, isLambdaRemediation, rulesFor } from "../functions/catalog";
 import { SecurityGroupRule } from "../functions/remediation/exposed-ports/plan";
-import { RuleName } from "../functions/rules/catalog";
-import { parseCredentialReport } from "../functions/rules/credential-report";
+import { AccountView, IamUserState, SecurityGroupState } from "../functions/rules/account";
 import {
-  SecurityGroupIngress,
-  evaluateInstance,
-  evaluateSecurityGroup,
+  indexCredentialReport,
+  parseCredentialReport,
+} from "../functions/rules/credential-report";
+import {
   instanceFromConfiguration,
   securityGroupFromConfiguration,
 } from "../functions/rules/exposed-ports/evaluate";
-import { evaluateInactiveUsers } from "../functions/rules/iam-inactive-users/evaluate";
-import {
-  evaluateAccessKeysRotated,
-  evaluateAuthorizedPorts,
-  evaluateDefaultGroupClosed,
-  evaluateRestrictedSsh,
-} from "../functions/rules/managed/evaluate";
-import {
-  evaluateMfaPolicies,
-  fromAuthorizationDetails,
-} from "../functions/rules/mfa-policy-attached/evaluate";
+import { fromAuthorizationDetails } from "../functions/rules/mfa-policy-attached/evaluate";
 import { RESOURCE_TYPES, Verdict } from "../functions/rules/verdict";
-import { PlanContext, remediationFor } from "./remediation-plan";
+import type { RemediationDefinition, StackFacts } from "../functions/shared/definitions";
 import { Snapshot, SnapshotItem } from "./snapshot";
 
 /** One line of the report; `--json` prints a list of these. */
@@ -36,141 +30,97 @@ export interface RuleVerdict extends Verdict {
   remediation?: string;
 }
 
-interface SecurityGroupItem {
-  ingress: SecurityGroupIngress;
-  groupName?: string;
-  egressRuleCount: number;
-  /** EC2's rule model: one rule per CIDR. */
-  rules: SecurityGroupRule[];
+export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVerdict[] {
+  const account = accountView(snapshot);
+  const facts: StackFacts = {
+    mfaPolicyArn: `arn:${account.partition}:iam::${account.accountId}:policy/${settings.mfaPolicyName}`,
+  };
+  return rulesFor(settings).flatMap((rule) => {
+    const parameters = rule.parameters.decode(
+      rule.parameters.encode(rule.fromSettings(settings, facts)),
+    );
+    const remediation = REMEDIATIONS.find((candidate) => candidate.rule === rule.name);
+    const describe = remediation && describer(remediation, settings, facts, account);
+    return rule.mirror(account, parameters).map((verdict) => {
+      const planned =
+        verdict.compliance === "NON_COMPLIANT" ? (describe ?? notifyOnly)(verdict) : undefined;
+      return { rule: rule.name, ...verdict, ...(planned ? { remediation: planned } : {}) };
+    });
+  });
 }
 
-export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVerdict[] {
-  const enabled = (rule: RuleName) => !settings.disabledRules.includes(rule);
-  const global = settings.recorder.includeGlobalResources;
+const notifyOnly = () => "notify only";
+
+/** What the rule's remediation would do about a violation, in the mode the settings give it. */
+function describer(
+  remediation: RemediationDefinition,
+  settings: Settings,
+  facts: StackFacts,
+  account: AccountView,
+): (verdict: Verdict) => string | undefined {
+  const mode = remediation.mode(settings);
+  if (mode === "off") return () => "off: notify only";
+  if (!isLambdaRemediation(remediation)) {
+    return () =>
+      mode === "automatic"
+        ? `automatic mode, will ${remediation.action}`
+        : `report mode: an operator can ${remediation.action}`;
+  }
+  const environment = remediation.environment.decode(
+    remediation.environment.encode(remediation.fromSettings(settings, facts)),
+  );
+  return (verdict) => remediation.describe(verdict, account, environment);
+}
+
+/** The snapshot read once into the evaluators' input types, indexed for lookups. */
+export function accountView(snapshot: Snapshot): AccountView {
   const current = snapshot.items.filter(
     (item) => item.configurationItemStatus !== "ResourceDeleted",
   );
-  const groups = new Map(
+  const securityGroups = new Map(
     current
       .filter((item) => item.resourceType === RESOURCE_TYPES.securityGroup)
-      .map((item) => [item.resourceId, securityGroupItem(item)]),
+      .map((item) => [item.resourceId, securityGroupState(item)] as const),
   );
   const instances = current
     .filter((item) => item.resourceType === RESOURCE_TYPES.instance)
     .map((item) => instanceFromConfiguration(item.resourceId, item.configuration as never));
-  const details = snapshot.authorizationDetails.UserDetailList ?? [];
-  const users = details.map((user) => ({
-    userId: user.UserId ?? "",
-    userName: user.UserName ?? "",
-    arn: user.Arn ?? "",
-  }));
-  const report = parseCredentialReport(snapshot.credentialReportCsv);
   const { users: policies, groupPolicies } = fromAuthorizationDetails(
     snapshot.authorizationDetails,
   );
-  const account = users[0]?.arn.split(":")[4] ?? "";
-  const policyArn = `arn:aws:iam::${account}:policy/${settings.mfaPolicyName}`;
-  const now = snapshot.generatedTime;
-
-  const evaluations: Array<[RuleName, boolean, () => Verdict[]]> = [
-    [
-      "exposed-ports",
-      true,
-      () => [
-        ...[...groups.values()].map((group) =>
-          evaluateSecurityGroup(group.ingress, settings.forbiddenPorts),
-        ),
-        ...instances.map((instance) =>
-          evaluateInstance(
-            instance,
-            new Map([...groups].map(([id, group]) => [id, group.ingress])),
-            settings.forbiddenPorts,
-          ),
-        ),
-      ],
-    ],
-    ["iam-inactive-users", global, () => evaluateInactiveUsers(users, report, settings, now)],
-    [
-      "mfa-policy-attached",
-      global,
-      () =>
-        evaluateMfaPolicies(policies, groupPolicies, {
-          policyArn,
-          exemptUsers: settings.exemptUsers,
-        }),
-    ],
-    [
-      "vpc-default-security-group-closed",
-      true,
-      () =>
-        [...groups.values()].map((group) =>
-          evaluateDefaultGroupClosed({
-            ...group.ingress,
-            groupName: group.groupName,
-            egressRuleCount: group.egressRuleCount,
-          }),
-        ),
-    ],
-    [
-      "vpc-sg-open-only-to-authorized-ports",
-      true,
-      () =>
-        [...groups.values()].map((group) =>
-          evaluateAuthorizedPorts(group.ingress, {
-            tcp: settings.authorizedTcpPorts,
-            udp: settings.authorizedUdpPorts,
-          }),
-        ),
-    ],
-    [
-      "access-keys-rotated",
-      global,
-      () =>
-        users.map((user) =>
-          evaluateAccessKeysRotated(
-            user,
-            report.find((row) => row.arn === user.arn),
-            settings.maxAccessKeyAge,
-            now,
-          ),
-        ),
-    ],
-    [
-      "restricted-ssh",
-      true,
-      () => [...groups.values()].map((group) => evaluateRestrictedSsh(group.ingress)),
-    ],
-  ];
-
-  const context: PlanContext = {
-    settings,
-    now,
-    groupRules: new Map([...groups].map(([id, group]) => [id, group.rules])),
-    instanceGroups: new Map(
-      instances.map((instance) => [instance.instanceId, instance.securityGroupIds]),
-    ),
-    users: new Map(policies.map((user) => [user.userName, user])),
+  const details = new Map(
+    (snapshot.authorizationDetails.UserDetailList ?? []).map((user) => [user.UserId ?? "", user]),
+  );
+  const users = new Map<string, IamUserState>(
+    policies.map((user) => {
+      const detail = details.get(user.userId);
+      const created = detail?.CreateDate ? new Date(detail.CreateDate) : undefined;
+      return [user.userId, { ...user, arn: detail?.Arn ?? "", createDate: created }] as const;
+    }),
+  );
+  // The account and partition the snapshot was exported from, read from an IAM ARN; with no
+  // user there is nothing for the IAM rules to judge, and any account will do.
+  const [, partition = "aws", , , accountId = "000000000000"] =
+    [...users.values()][0]?.arn.split(":") ?? [];
+  return {
+    accountId,
+    partition,
+    now: snapshot.generatedTime,
+    securityGroups,
+    instances,
+    users,
     groupPolicies,
-    reportRows: new Map(report.map((row) => [row.user, row])),
-    policyArn,
+    credentialReport: indexCredentialReport(parseCredentialReport(snapshot.credentialReportCsv)),
   };
-  return evaluations
-    .filter(([rule, deployed]) => deployed && enabled(rule))
-    .flatMap(([rule, , evaluate]) =>
-      evaluate().map((verdict) => {
-        const remediation = remediationFor(rule, verdict, context);
-        return { rule, ...verdict, ...(remediation ? { remediation } : {}) };
-      }),
-    );
 }
 
-function securityGroupItem(item: SnapshotItem): SecurityGroupItem {
+function securityGroupState(item: SnapshotItem): SecurityGroupState {
   const configuration = (item.configuration ?? {}) as {
     groupName?: string;
     ipPermissionsEgress?: unknown[] | null;
   };
   const ingress = securityGroupFromConfiguration((item.configuration ?? {}) as never);
-  const rules = ingress.ingress.flatMap((permission, index) =>
+  const rules: SecurityGroupRule[] = ingress.ingress.flatMap((permission, index) =>
     [
       ...permission.ipv4Cidrs.map((cidr) => ({ CidrIpv4: cidr })),
       ...permission.ipv6Cidrs.map((cidr) => ({ CidrIpv6: cidr })),
@@ -197,9 +147,11 @@ export function renderVerdicts(verdicts: readonly RuleVerdict[], snapshot: Snaps
   const lines = [
     `Account snapshot ${snapshot.dir} (as of ${snapshot.generatedTime.toISOString()}), evaluated with the stack's settings:`,
   ];
-  const rules = [...new Set(verdicts.map((verdict) => verdict.rule))];
-  for (const rule of rules) {
-    const ofRule = verdicts.filter((verdict) => verdict.rule === rule);
+  const byRule = new Map<string, RuleVerdict[]>();
+  for (const verdict of verdicts) {
+    byRule.set(verdict.rule, [...(byRule.get(verdict.rule) ?? []), verdict]);
+  }
+  for (const [rule, ofRule] of byRule) {
     const failing = ofRule.filter((verdict) => verdict.compliance === "NON_COMPLIANT").length;
     lines.push("", `${rule}: ${failing} NON_COMPLIANT of ${ofRule.length}`);
     for (const verdict of ofRule) {

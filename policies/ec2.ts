@@ -9,7 +9,7 @@ import {
   evaluateSecurityGroup,
 } from "../functions/rules/exposed-ports/evaluate";
 import { PortRange } from "../functions/rules/ports";
-import { RuleName } from "../functions/rules/catalog";
+import { RuleName } from "../functions/catalog";
 import { ResourceType, TYPES } from "./resource-types";
 import { validateType } from "./resources";
 import { configSchema, readSettings } from "./settings";

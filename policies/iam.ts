@@ -3,7 +3,7 @@
  * (mfa-policy-attached), judged on the stack before it is deployed.
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { RuleName } from "../functions/rules/catalog";
+import { RuleName } from "../functions/catalog";
 import {
   GroupPolicies,
   UserPolicies,

@@ -10,12 +10,8 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { CONFIG_SCHEMA } from "../config";
-import {
-  PORT_RANGE_FORM,
-  PortRange,
-  isPortRangeError,
-  parsePortRange,
-} from "../functions/rules/ports";
+import { Check, describeInvalid, isInvalidValue } from "../functions/shared/checks";
+import { PortRange } from "../functions/rules/ports";
 
 export interface PolicySettings {
   forbiddenPorts: PortRange[];
@@ -26,39 +22,11 @@ export interface PolicySettings {
 
 export type SettingKey = keyof PolicySettings;
 
-const IAM_NAME = /^[\w+=,.@-]+$/;
-
 interface SettingSpec<T> {
   schema: PolicyConfigJSONSchema;
-  /** The value, or a thrown `InvalidSetting`. */
-  parse(value: unknown): T;
+  /** The stack setting's own check: a value the stack refuses, the pack refuses too. */
+  check: Check<T>;
 }
-
-class InvalidSetting extends Error {
-  override name = "InvalidSetting";
-  constructor(
-    /** Below the key, e.g. `[1]`. */
-    readonly path: string,
-    readonly value: unknown,
-    readonly form: string,
-    readonly reason?: string,
-  ) {
-    super(
-      `${path}: ${JSON.stringify(value)} is invalid${reason ? ` (${reason})` : ""}; expected ${form}`,
-    );
-  }
-}
-
-function iamName(maxLength: number, form: string) {
-  return (value: unknown, path = ""): string => {
-    if (typeof value !== "string" || value.length > maxLength || !IAM_NAME.test(value)) {
-      throw new InvalidSetting(path, value, form);
-    }
-    return value;
-  };
-}
-
-const userName = iamName(64, "an IAM user name: 1-64 letters, digits or +=,.@_-");
 
 const SETTINGS: { [K in SettingKey]: SettingSpec<PolicySettings[K]> } = {
   forbiddenPorts: {
@@ -69,18 +37,7 @@ const SETTINGS: { [K in SettingKey]: SettingSpec<PolicySettings[K]> } = {
       description: CONFIG_SCHEMA.forbiddenPorts.description,
       default: CONFIG_SCHEMA.forbiddenPorts.default,
     },
-    parse(value) {
-      const form = `a non-empty list, each item ${PORT_RANGE_FORM}`;
-      if (!Array.isArray(value) || value.length === 0) throw new InvalidSetting("", value, form);
-      return value.map((item: unknown, index) => {
-        try {
-          return parsePortRange(item);
-        } catch (error) {
-          if (!isPortRangeError(error)) throw error;
-          throw new InvalidSetting(`[${index}]`, item, PORT_RANGE_FORM, error.reason);
-        }
-      });
-    },
+    check: CONFIG_SCHEMA.forbiddenPorts.check,
   },
   exemptUsers: {
     schema: {
@@ -89,10 +46,7 @@ const SETTINGS: { [K in SettingKey]: SettingSpec<PolicySettings[K]> } = {
       description: CONFIG_SCHEMA.exemptUsers.description,
       default: CONFIG_SCHEMA.exemptUsers.default,
     },
-    parse(value) {
-      if (!Array.isArray(value)) throw new InvalidSetting("", value, "a list of IAM user names");
-      return value.map((item: unknown, index) => userName(item, `[${index}]`));
-    },
+    check: CONFIG_SCHEMA.exemptUsers.check,
   },
   mfaPolicyName: {
     schema: {
@@ -101,7 +55,7 @@ const SETTINGS: { [K in SettingKey]: SettingSpec<PolicySettings[K]> } = {
       description: CONFIG_SCHEMA.mfaPolicyName.description,
       default: CONFIG_SCHEMA.mfaPolicyName.default,
     },
-    parse: iamName(128, "an IAM policy name: 1-128 letters, digits or +=,.@_-"),
+    check: CONFIG_SCHEMA.mfaPolicyName.check,
   },
   maxAccessKeyAge: {
     schema: {
@@ -111,12 +65,7 @@ const SETTINGS: { [K in SettingKey]: SettingSpec<PolicySettings[K]> } = {
       description: CONFIG_SCHEMA.maxAccessKeyAge.description,
       default: CONFIG_SCHEMA.maxAccessKeyAge.default,
     },
-    parse(value) {
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 3650) {
-        throw new InvalidSetting("", value, "a whole number of days from 1 to 3650");
-      }
-      return value;
-    },
+    check: CONFIG_SCHEMA.maxAccessKeyAge.check,
   },
 };
 
@@ -157,10 +106,10 @@ export function readSettings<K extends SettingKey>(
     const spec = SETTINGS[key] as SettingSpec<PolicySettings[K]>;
     const value = config[key] === undefined ? spec.schema.default : config[key];
     try {
-      settings[key] = spec.parse(value);
+      settings[key] = spec.check(value);
     } catch (error) {
-      if (!(error instanceof InvalidSetting)) throw error;
-      problems.push(`${key}${error.message}.`);
+      if (!isInvalidValue(error)) throw error;
+      problems.push(...describeInvalid(key, value, error));
     }
   }
   if (problems.length > 0) throw new PolicyConfigError(policyName, problems);

@@ -40,20 +40,16 @@ describe("stack settings", () => {
     assert.equal(settings.mfaEnforcement, "group");
     assert.deepEqual(settings.exemptUsers, []);
     // Destructive remediations report by default; expired keys are only deactivated.
-    assert.deepEqual(settings.remediation, {
-      accessKeys: "deactivate",
-      mfaPolicy: "report",
-      exposedPorts: "report",
-      defaultSecurityGroup: "report",
-      publicSecurityGroups: "report",
-      automaticAttempts: 3,
-      retrySeconds: 60,
-    });
-    assert.deepEqual(settings.recorder, {
-      create: true,
-      name: "default",
-      includeGlobalResources: true,
-    });
+    assert.equal(settings.accessKeyRemediation, "deactivate");
+    assert.equal(settings.mfaRemediation, "report");
+    assert.equal(settings.exposedPortsRemediation, "report");
+    assert.equal(settings.defaultSecurityGroupRemediation, "report");
+    assert.equal(settings.publicSecurityGroupRemediation, "report");
+    assert.equal(settings.remediationAttempts, 3);
+    assert.equal(settings.remediationRetrySeconds, 60);
+    assert.equal(settings.createRecorder, true);
+    assert.equal(settings.recorderName, "default");
+    assert.equal(settings.recordGlobalResources, true);
     assert.equal(settings.logRetentionDays, 90);
     assert.deepEqual(settings.tags, {});
   });
@@ -72,9 +68,12 @@ describe("stack settings", () => {
       { from: 1, to: 1024 },
       { from: 9200, to: 9300 },
     ]);
-    assert.equal(settings.authorizedTcpPorts, "443,1020-1025");
+    assert.deepEqual(settings.authorizedTcpPorts, [
+      { from: 443, to: 443 },
+      { from: 1020, to: 1025 },
+    ]);
     assert.deepEqual(settings.exemptUsers, ["ci-deployer", "monitor+ro@example"]);
-    assert.equal(settings.remediation.accessKeys, "delete");
+    assert.equal(settings.accessKeyRemediation, "delete");
     assert.deepEqual(settings.disabledRules, ["restricted-ssh"]);
     assert.deepEqual(settings.tags, { CostCenter: "4210" });
   });

@@ -101,3 +101,13 @@ function reportDate(text: string): Date | undefined {
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+/** The report's rows, indexed by ARN: users are matched by ARN, since names can be reused. */
+export interface CredentialReport {
+  rows: readonly CredentialReportRow[];
+  byArn: ReadonlyMap<string, CredentialReportRow>;
+}
+
+export function indexCredentialReport(rows: readonly CredentialReportRow[]): CredentialReport {
+  return { rows, byArn: new Map(rows.map((row) => [row.arn, row])) };
+}

@@ -63,7 +63,7 @@ const portRanges = listOf(portRange, PORT_LIST_FORM, { nonEmpty: "empty" });
 
 /** Port ranges as AWS's own rules write them: "22,3389,8000-8100" (no port holds a comma). */
 export const portRangesField: FieldCodec<PortRange[]> = {
-  encode: (value) => portRanges(value).map(formatPortRange).join(","),
+  encode: (value) => portRanges(value.map(formatPortRange)).map(formatPortRange).join(","),
   decode: (text) => {
     const items = text.split(",");
     if (items.some((item) => item.trim() !== item || item === "")) {
@@ -92,8 +92,17 @@ export function isBoundaryError(error: unknown): error is BoundaryError {
   return error instanceof Error && error.name === "BoundaryError";
 }
 
-/** Each field of `T`: the name it has at the boundary and its codec. */
-export type BoundaryFields<T> = { [K in keyof T]: { name: string; codec: FieldCodec<T[K]> } };
+/**
+ * Each field of `T`: the name it has at the boundary and its codec. An optional field (AWS's
+ * managed rules have some) is left out when undefined, and undefined when absent.
+ */
+export type BoundaryFields<T> = {
+  [K in keyof T]-?: {
+    name: string;
+    codec: FieldCodec<Exclude<T[K], undefined>>;
+    optional?: undefined extends T[K] ? true : never;
+  };
+};
 
 export interface BoundaryCodec<T> {
   source: BoundarySource;
@@ -119,7 +128,11 @@ export function boundaryCodec<T>(
     fields,
     encode(value) {
       return Object.fromEntries(
-        entries.map(([key, field]) => [field.name, field.codec.encode(value[key])]),
+        entries.flatMap(([key, field]) =>
+          field.optional && value[key] === undefined
+            ? []
+            : [[field.name, field.codec.encode(value[key] as Exclude<T[typeof key], undefined>)]],
+        ),
       );
     },
     decode(raw) {
@@ -128,6 +141,7 @@ export function boundaryCodec<T>(
       for (const [key, field] of entries) {
         const label = `${source}.${field.name}`;
         const text = raw[field.name];
+        if (text === undefined && field.optional) continue;
         if (typeof text !== "string") {
           problems.push(
             text === undefined

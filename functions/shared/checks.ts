@@ -134,6 +134,9 @@ export function listOf<T>(
   };
 }
 
+/** Days of an age or a threshold: at least one, at most ten years. */
+export const days: Check<number> = wholeNumber(1, 3650);
+
 export const portRange: Check<PortRange> = (value) => {
   try {
     return parsePortRange(value);

@@ -115,22 +115,12 @@ export function parseInvokingEvent(event: ConfigRuleEvent): Notification {
 }
 
 /**
- * `ruleParameters` as a map of names to text values. Absent or empty means no parameters; values
- * that are numbers or lists (a rule edited by hand) are turned into their text.
+ * `ruleParameters` as the JSON map it is; absent or empty means none. Its values are checked by
+ * the rule's parameter codec, which refuses anything but the text the program wrote.
  */
-export function parseRuleParameters(event: ConfigRuleEvent): Record<string, string> {
+export function parseRuleParameters(event: ConfigRuleEvent): Record<string, unknown> {
   if (event.ruleParameters === undefined || event.ruleParameters.trim() === "") return {};
-  const parameters = parseJsonObject(event.ruleParameters, "ruleParameters");
-  return Object.fromEntries(
-    Object.entries(parameters).map(([name, value]) => [
-      name,
-      typeof value === "string"
-        ? value
-        : Array.isArray(value)
-          ? value.join(",")
-          : JSON.stringify(value),
-    ]),
-  );
+  return parseJsonObject(event.ruleParameters, "ruleParameters");
 }
 
 /**

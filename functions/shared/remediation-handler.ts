@@ -1,8 +1,15 @@
 /**
- * The one implementation of a remediation Lambda: read the compliance change EventBridge
- * delivers, check it is for this remediation, act (or, in `report` mode, say what it would do),
- * one structured log line per action.
+ * The one implementation of a remediation Lambda: read its settings from the environment, read
+ * the compliance change EventBridge delivers, check it is for this remediation, plan, then carry
+ * each step out (or, in `report` mode, say what it would do), one structured log line per step.
+ *
+ * A remediation declares its actions as Cloud Custodian's do: each kind of step names the API
+ * call that carries it out and the IAM permission that call needs, so the role of a mode is
+ * derived from the steps that mode can plan, and the act / report / already-done loop is here
+ * only.
  */
+import type { BoundaryCodec } from "./boundary";
+import { isBoundaryError } from "./boundary";
 import {
   ComplianceChange,
   ComplianceChangeEvent,
@@ -10,12 +17,54 @@ import {
 } from "./compliance-change";
 import { Logger, jsonLogger } from "./log";
 
+/** A step of a plan: what to do, with the details people read in the log and the report. */
+export interface Step {
+  action: string;
+}
+
+/** Nothing to do: the resource is exempt, already compliant, or gone. */
+export interface NoStep extends Step {
+  action: "none";
+  reason: string;
+  userName?: string;
+}
+
 /** One thing a remediation did, or in report mode would have done. */
 export interface RemediationAction {
   action: string;
+  [detail: string]: unknown;
   /** done: changed; reported: report mode, nothing changed; already-done: nothing left to change. */
   outcome: "done" | "reported" | "already-done";
-  [detail: string]: unknown;
+}
+
+/** How one kind of step is carried out: the API call, and the permission it needs. */
+export interface ActionSpec<S extends Step, Clients> {
+  permissions: readonly string[];
+  /** Makes the call. "already-done" when AWS says there was nothing left to change. */
+  run(step: S, clients: Clients): Promise<"done" | "already-done">;
+}
+
+export type ActionSpecs<S extends Step, Clients> = {
+  [A in Exclude<S["action"], "none">]: ActionSpec<Extract<S, { action: A }>, Clients>;
+};
+
+/**
+ * The role of a mode: the reads it always makes, plus, unless it only reports, the permissions
+ * of every kind of step it can plan.
+ */
+export function remediationPermissions<S extends Step, Clients>(
+  reads: readonly string[],
+  actions: ActionSpecs<S, Clients>,
+  plannable: ReadonlyArray<Exclude<S["action"], "none">>,
+  mode: string,
+): string[] {
+  const acting =
+    mode === "report"
+      ? []
+      : plannable.flatMap(
+          (action) => (actions[action] as { permissions: readonly string[] }).permissions,
+        );
+  return [...new Set([...reads, ...acting])];
 }
 
 export interface RemediationSummary {
@@ -26,18 +75,23 @@ export interface RemediationSummary {
   skipped?: string;
 }
 
-export interface Remediation {
+export interface Remediation<Environment extends { mode: string }, S extends Step, Clients> {
   name: string;
   ruleName: string;
   resourceTypes: readonly string[];
-  mode: string;
-  remediate(change: ComplianceChange, log: Logger): Promise<RemediationAction[]>;
-  /** Runs on an EventBridge schedule, for work no compliance change triggers. */
-  sweep?(log: Logger): Promise<RemediationAction[]>;
+  /** Its settings, read once per cold start with the codec that wrote them. */
+  environment: BoundaryCodec<Environment>;
+  actions: ActionSpecs<S, Clients>;
+  /** Reads what the repair depends on and says what to do; changes nothing. */
+  plan(change: ComplianceChange, environment: Environment, log: Logger): Promise<Array<S | NoStep>>;
+  /** Runs on an EventBridge schedule, for work no compliance change announces. */
+  sweep?(environment: Environment, log: Logger): Promise<Array<S | NoStep>>;
 }
 
 export interface RemediationDependencies {
   log?: Logger;
+  /** The function's environment variables (`process.env` in Lambda). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 interface ScheduledEvent {
@@ -49,32 +103,79 @@ export type RemediationHandler = (
   event: ComplianceChangeEvent & ScheduledEvent,
 ) => Promise<RemediationSummary>;
 
-export function createRemediationHandler(
-  remediation: Remediation,
-  dependencies: RemediationDependencies = {},
+export function createRemediationHandler<
+  Environment extends { mode: string },
+  S extends Step,
+  Clients,
+>(
+  remediation: Remediation<Environment, S, Clients>,
+  clients: Clients,
+  dependencies: RemediationDependencies,
 ): RemediationHandler {
   const log = dependencies.log ?? jsonLogger;
+  let environment: Environment | undefined;
+  let unreadable: string[] | undefined;
+  try {
+    environment = remediation.environment.decode(dependencies.env);
+  } catch (error) {
+    if (!isBoundaryError(error)) throw error;
+    unreadable = error.problems;
+  }
+
   const summary = (
+    mode: string,
     actions: RemediationAction[],
     extra: Partial<RemediationSummary> = {},
-  ): RemediationSummary => ({
-    remediation: remediation.name,
-    mode: remediation.mode,
-    actions,
-    ...extra,
-  });
-  return async (event) => {
-    if (
-      event["detail-type"] === "Scheduled Event" &&
-      event.source === "aws.events" &&
-      remediation.sweep
-    ) {
-      return summary(logged(await remediation.sweep(log), remediation, log));
+  ): RemediationSummary => ({ remediation: remediation.name, mode, actions, ...extra });
+
+  async function carryOut(steps: Array<S | NoStep>, env: Environment): Promise<RemediationAction[]> {
+    const actions: RemediationAction[] = [];
+    for (const step of steps) {
+      actions.push({ ...step, outcome: await outcomeOf(step, env) } as RemediationAction);
     }
-    const change = parseComplianceChange(event);
+    for (const action of actions) {
+      log("INFO", "Remediation action", { remediation: remediation.name, mode: env.mode, ...action });
+    }
+    if (actions.length === 0) {
+      log("INFO", "Nothing to remediate", { remediation: remediation.name, mode: env.mode });
+    }
+    return actions;
+  }
+
+  async function outcomeOf(step: S | NoStep, env: Environment): Promise<RemediationAction["outcome"]> {
+    if (step.action === "none") return "already-done";
+    if (env.mode === "report") return "reported";
+    const spec = remediation.actions[step.action as Exclude<S["action"], "none">] as ActionSpec<
+      S,
+      Clients
+    >;
+    try {
+      return await spec.run(step as S, clients);
+    } catch (error) {
+      // Gone meanwhile (deleted by someone else, or revoked by a concurrent run): the state the
+      // step aimed for.
+      if (isAlreadyGone(error)) return "already-done";
+      throw error;
+    }
+  }
+
+  return async (event) => {
+    if (!environment) {
+      // A retry would read the same environment: log what is wrong and do nothing.
+      log("ERROR", "Remediation not run: unreadable settings", {
+        remediation: remediation.name,
+        problems: unreadable,
+      });
+      return summary("unknown", [], { skipped: `unreadable settings: ${unreadable?.join(" ")}` });
+    }
+    const env = environment;
+    if (event?.["detail-type"] === "Scheduled Event" && event.source === "aws.events") {
+      if (remediation.sweep) return summary(env.mode, await carryOut(await remediation.sweep(env, log), env));
+    }
+    const change = event ? parseComplianceChange(event) : undefined;
     const skip = (reason: string) => {
       log("WARN", "Event ignored", { remediation: remediation.name, reason });
-      return summary([], { skipped: reason, resourceId: change?.resourceId });
+      return summary(env.mode, [], { skipped: reason, resourceId: change?.resourceId });
     };
     if (!change) return skip("not a Config Rules Compliance Change event");
     if (change.ruleName !== remediation.ruleName)
@@ -82,25 +183,9 @@ export function createRemediationHandler(
     if (!remediation.resourceTypes.includes(change.resourceType))
       return skip(`${change.resourceType} is not remediated`);
     if (change.compliance !== "NON_COMPLIANT") return skip(`the resource is ${change.compliance}`);
-    const actions = await remediation.remediate(change, log);
-    return summary(logged(actions, remediation, log), { resourceId: change.resourceId });
+    const steps = await remediation.plan(change, env, log);
+    return summary(env.mode, await carryOut(steps, env), { resourceId: change.resourceId });
   };
-}
-
-function logged(
-  actions: RemediationAction[],
-  remediation: Remediation,
-  log: Logger,
-): RemediationAction[] {
-  for (const action of actions)
-    log("INFO", "Remediation action", {
-      remediation: remediation.name,
-      mode: remediation.mode,
-      ...action,
-    });
-  if (actions.length === 0)
-    log("INFO", "Nothing to remediate", { remediation: remediation.name, mode: remediation.mode });
-  return actions;
 }
 
 /** The AWS error codes that mean "already gone": the desired state, reached by someone else. */
@@ -110,6 +195,6 @@ export function isAlreadyGone(error: unknown): boolean {
 }
 
 /** The resource to repair no longer exists: nothing left to do. */
-export function resourceGone(what: string): RemediationAction {
-  return { action: "none", outcome: "already-done", reason: `${what} no longer exists` };
+export function resourceGone(what: string): NoStep {
+  return { action: "none", reason: `${what} no longer exists` };
 }

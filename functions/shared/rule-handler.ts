@@ -23,7 +23,7 @@ import {
 } from "./config-event";
 import { MAX_EVALUATIONS_PER_CALL, chunk, toEvaluation } from "./evaluations";
 import { Logger, jsonLogger } from "./log";
-import { isRuleParameterError } from "./rule-parameters";
+import { BoundaryCodec, isBoundaryError } from "./boundary";
 
 /** The calls every custom rule's role needs, whatever the rule evaluates. */
 export const RULE_HANDLER_PERMISSIONS = [
@@ -43,8 +43,8 @@ export interface CustomRule<Parameters> {
   name: string;
   /** Types this rule evaluates on change; an item of another type is NOT_APPLICABLE. */
   resourceTypes: readonly string[];
-  /** Reads and checks `ruleParameters`; throws a RuleParameterError. */
-  parameters(raw: Readonly<Record<string, string>>): Parameters;
+  /** The rule's InputParameters, read from `ruleParameters` with the codec that wrote them. */
+  parameters: BoundaryCodec<Parameters>;
   /** Evaluates one changed resource (and any resource whose verdict depends on it). */
   evaluateItem(
     item: ConfigurationItem,
@@ -92,11 +92,11 @@ export function createRuleHandler<Parameters>(
     let parameters: Parameters;
     try {
       notification = parseInvokingEvent(event);
-      parameters = rule.parameters(parseRuleParameters(event));
+      parameters = rule.parameters.decode(parseRuleParameters(event));
     } catch (error) {
       // A bad event or parameters will not get better by retrying: log it and stop, rather
       // than fail and have Lambda retry the same event.
-      if (!isConfigEventError(error) && !isRuleParameterError(error)) throw error;
+      if (!isConfigEventError(error) && !isBoundaryError(error)) throw error;
       log("ERROR", "Rule not evaluated: unreadable event or parameters", {
         rule: rule.name,
         error: error.message,

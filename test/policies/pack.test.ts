@@ -13,7 +13,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { RULE_NAMES } from "../../functions/rules/catalog";
+import { RULE_NAMES } from "../../functions/catalog";
 import { PACK_NAME, POLICIES } from "../../policies/pack";
 import { TYPES } from "../../policies/resource-types";
 

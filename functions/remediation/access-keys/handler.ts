@@ -13,6 +13,22 @@ import {
   paginateListAccessKeys,
   paginateListUserTags,
 } from "@aws-sdk/client-iam";
+import { exemptionsOf } from "../../rules/iam-names";
+import { RESOURCE_TYPES } from "../../rules/verdict";
+import { findUserById } from "../../shared/iam";
+import { lazyHandler } from "../../shared/lazy";
+import { collectPages } from "../../shared/paginate";
+import {
+  ActionSpecs,
+  NoStep,
+  RemediationDependencies,
+  RemediationHandler,
+  createRemediationHandler,
+  isAlreadyGone,
+  remediationPermissions,
+  resourceGone,
+} from "../../shared/remediation-handler";
+import { ACCESS_KEY_ENVIRONMENT, AccessKeyEnvironment } from "./environment";
 import {
   AccessKeyMode,
   DEACTIVATED_TAG_PREFIX,
@@ -20,42 +36,96 @@ import {
   deactivationTag,
   planKeyRemediation,
 } from "./plan";
-import { RESOURCE_TYPES } from "../../rules/verdict";
-import { findUserById } from "../../shared/iam";
-import { lazyHandler } from "../../shared/lazy";
-import { collectPages } from "../../shared/paginate";
-import {
-  RemediationAction,
-  RemediationDependencies,
-  RemediationHandler,
-  createRemediationHandler,
-  resourceGone,
-  isAlreadyGone,
-} from "../../shared/remediation-handler";
-import {
-  environmentParameters,
-  listParameter,
-  positiveIntegerParameter,
-} from "../../shared/rule-parameters";
+
+interface Clients {
+  iam: IAMClient;
+  now: () => Date;
+}
+
+type UserKeyAction = KeyAction & { userName: string };
+
+/** Records when this program found the key inactive: IAM does not. */
+function recordDeactivation(step: UserKeyAction, { iam, now }: Clients) {
+  return iam.send(
+    new TagUserCommand({
+      UserName: step.userName,
+      Tags: [{ Key: deactivationTag(step.keyId), Value: now().toISOString() }],
+    }),
+  );
+}
+
+function forgetDeactivation(step: UserKeyAction, { iam }: Clients) {
+  return iam.send(
+    new UntagUserCommand({ UserName: step.userName, TagKeys: [deactivationTag(step.keyId)] }),
+  );
+}
+
+const ACTIONS: ActionSpecs<UserKeyAction, Clients> = {
+  deactivate: {
+    permissions: ["iam:UpdateAccessKey", "iam:TagUser"],
+    async run(step, clients) {
+      // Deleted meanwhile: the shared handler's already-done, with nothing to record.
+      await clients.iam.send(
+        new UpdateAccessKeyCommand({
+          UserName: step.userName,
+          AccessKeyId: step.keyId,
+          Status: "Inactive",
+        }),
+      );
+      await recordDeactivation(step, clients);
+      return "done";
+    },
+  },
+  "record-deactivation": {
+    permissions: ["iam:TagUser"],
+    async run(step, clients) {
+      await recordDeactivation(step, clients);
+      return "done";
+    },
+  },
+  delete: {
+    permissions: ["iam:DeleteAccessKey", "iam:UntagUser"],
+    async run(step, clients) {
+      let outcome: "done" | "already-done" = "done";
+      try {
+        await clients.iam.send(
+          new DeleteAccessKeyCommand({ UserName: step.userName, AccessKeyId: step.keyId }),
+        );
+      } catch (error) {
+        if (!isAlreadyGone(error)) throw error;
+        outcome = "already-done";
+      }
+      // Gone either way: its record goes too, so tags do not pile up to IAM's 50.
+      await forgetDeactivation(step, clients);
+      return outcome;
+    },
+  },
+  "forget-record": {
+    permissions: ["iam:UntagUser"],
+    async run(step, clients) {
+      await forgetDeactivation(step, clients);
+      return "done";
+    },
+  },
+};
+
+/** The steps each mode can plan: report plans what deactivate would do. */
+const PLANNABLE: Record<AccessKeyMode, ReadonlyArray<KeyAction["action"]>> = {
+  report: ["deactivate"],
+  deactivate: ["deactivate"],
+  delete: ["deactivate", "record-deactivation", "delete", "forget-record"],
+};
 
 /** Exactly the calls this remediation makes in each mode. */
 export function permissions(mode: AccessKeyMode): string[] {
   const reads = ["iam:ListUsers", "iam:ListAccessKeys", "iam:ListUserTags"];
-  if (mode === "report") return reads;
-  const deactivate = [...reads, "iam:UpdateAccessKey", "iam:TagUser"];
-  if (mode === "deactivate") return deactivate;
-  return [
-    ...deactivate,
-    "iam:DeleteAccessKey",
-    "iam:UntagUser",
-    "iam:GetAccountAuthorizationDetails",
-  ];
+  // The delete mode's daily sweep finds the users this program tagged in one listing.
+  const sweep = mode === "delete" ? ["iam:GetAccountAuthorizationDetails"] : [];
+  return remediationPermissions([...reads, ...sweep], ACTIONS, PLANNABLE[mode], mode);
 }
 
 export interface RemediateAccessKeysDependencies extends RemediationDependencies {
   iam: IAMClient;
-  /** MODE (report | deactivate | delete), MAX_ACCESS_KEY_AGE, KEY_DELETE_GRACE_DAYS, EXEMPT_USERS. */
-  env: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
 }
 
@@ -64,18 +134,12 @@ export function createHandler(
 ): RemediationHandler {
   const { iam } = dependencies;
   const now = dependencies.now ?? (() => new Date());
-  const env = environmentParameters(dependencies.env);
-  const mode: AccessKeyMode =
-    env.MODE === "delete" ? "delete" : env.MODE === "deactivate" ? "deactivate" : "report";
-  const settings = {
-    mode,
-    maxAccessKeyAge: positiveIntegerParameter(env, "MAX_ACCESS_KEY_AGE", 90, "environment"),
-    keyDeleteGraceDays: positiveIntegerParameter(env, "KEY_DELETE_GRACE_DAYS", 14, "environment"),
-  };
-  const exemptUsers = listParameter(env, "EXEMPT_USERS");
 
-  /** Plans and carries out one user's key actions. */
-  async function remediateUser(userName: string): Promise<RemediationAction[]> {
+  /** One user's key steps. */
+  async function planUser(
+    userName: string,
+    settings: AccessKeyEnvironment,
+  ): Promise<UserKeyAction[]> {
     const [keys, tags] = await Promise.all([
       collectPages(
         paginateListAccessKeys({ client: iam }, { UserName: userName }),
@@ -94,70 +158,7 @@ export function createHandler(
       settings,
       at,
     );
-    const actions: RemediationAction[] = [];
-    for (const step of plan) {
-      if (mode === "report") {
-        actions.push({ ...step, userName, outcome: "reported" });
-        continue;
-      }
-      actions.push({ ...step, userName, outcome: await carryOut(step, userName, at) });
-    }
-    return actions;
-  }
-
-  async function carryOut(
-    step: KeyAction,
-    userName: string,
-    at: Date,
-  ): Promise<RemediationAction["outcome"]> {
-    const record = () =>
-      iam.send(
-        new TagUserCommand({
-          UserName: userName,
-          Tags: [{ Key: deactivationTag(step.keyId), Value: at.toISOString() }],
-        }),
-      );
-    switch (step.action) {
-      case "deactivate":
-        try {
-          await iam.send(
-            new UpdateAccessKeyCommand({
-              UserName: userName,
-              AccessKeyId: step.keyId,
-              Status: "Inactive",
-            }),
-          );
-        } catch (error) {
-          // Deleted meanwhile: nothing left to deactivate, and nothing to record.
-          if (isAlreadyGone(error)) return "already-done";
-          throw error;
-        }
-        await record();
-        return "done";
-      case "forget-record":
-        await iam.send(
-          new UntagUserCommand({ UserName: userName, TagKeys: [deactivationTag(step.keyId)] }),
-        );
-        return "done";
-      case "record-deactivation":
-        await record();
-        return "done";
-      case "delete": {
-        let outcome: RemediationAction["outcome"] = "done";
-        try {
-          await iam.send(
-            new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: step.keyId }),
-          );
-        } catch (error) {
-          if (!isAlreadyGone(error)) throw error;
-          outcome = "already-done";
-        }
-        await iam.send(
-          new UntagUserCommand({ UserName: userName, TagKeys: [deactivationTag(step.keyId)] }),
-        );
-        return outcome;
-      }
-    }
+    return plan.map((step) => ({ ...step, userName }));
   }
 
   return createRemediationHandler(
@@ -165,45 +166,38 @@ export function createHandler(
       name: "remediate-access-keys",
       ruleName: "access-keys-rotated",
       resourceTypes: [RESOURCE_TYPES.iamUser],
-      mode,
-      async remediate(change) {
+      environment: ACCESS_KEY_ENVIRONMENT,
+      actions: ACTIONS,
+      async plan(change, settings): Promise<Array<UserKeyAction | NoStep>> {
         const user = await findUserById(iam, change.resourceId);
         if (!user) return [resourceGone(`user ${change.resourceId}`)];
-        if (exemptUsers.includes(user.userName)) {
-          return [
-            {
-              action: "none",
-              outcome: "already-done",
-              userName: user.userName,
-              reason: "exempt (exemptUsers)",
-            },
-          ];
+        if (exemptionsOf(settings.exemptUsers)(user.userName)) {
+          return [{ action: "none", userName: user.userName, reason: "exempt (exemptUsers)" }];
         }
-        return remediateUser(user.userName);
+        return planUser(user.userName, settings);
       },
       // Only users this program tagged can have a key waiting for deletion: one listing finds them.
-      sweep:
-        mode === "delete"
-          ? async () => {
-              const users = await collectPages(
-                paginateGetAccountAuthorizationDetails(
-                  { client: iam, pageSize: 1000 },
-                  { Filter: ["User"] },
-                ),
-                (page) => page.UserDetailList,
-              );
-              const tagged = users.filter(
-                (user) =>
-                  !exemptUsers.includes(user.UserName ?? "") &&
-                  (user.Tags ?? []).some((tag) => tag.Key?.startsWith(DEACTIVATED_TAG_PREFIX)),
-              );
-              const actions: RemediationAction[] = [];
-              for (const user of tagged)
-                actions.push(...(await remediateUser(user.UserName ?? "")));
-              return actions;
-            }
-          : undefined,
+      async sweep(settings) {
+        if (settings.mode !== "delete") return [];
+        const users = await collectPages(
+          paginateGetAccountAuthorizationDetails(
+            { client: iam, pageSize: 1000 },
+            { Filter: ["User"] },
+          ),
+          (page) => page.UserDetailList,
+        );
+        const isExempt = exemptionsOf(settings.exemptUsers);
+        const tagged = users.filter(
+          (user) =>
+            !isExempt(user.UserName ?? "") &&
+            (user.Tags ?? []).some((tag) => tag.Key?.startsWith(DEACTIVATED_TAG_PREFIX)),
+        );
+        const steps: UserKeyAction[] = [];
+        for (const user of tagged) steps.push(...(await planUser(user.UserName ?? "", settings)));
+        return steps;
+      },
     },
+    { iam, now },
     dependencies,
   );
 }

@@ -16,7 +16,12 @@
  * IAM does not record when a key was deactivated, hence the tag.
  */
 
-export type AccessKeyMode = "report" | "deactivate" | "delete";
+/**
+ * What the remediation does about keys past maxAccessKeyAge: say what it would do, deactivate
+ * them, or deactivate them and delete them after keyDeleteGraceDays.
+ */
+export const ACCESS_KEY_MODES = ["report", "deactivate", "delete"] as const;
+export type AccessKeyMode = (typeof ACCESS_KEY_MODES)[number];
 
 export interface AccessKey {
   id: string;

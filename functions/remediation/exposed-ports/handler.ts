@@ -5,52 +5,63 @@ import {
   RevokeSecurityGroupIngressCommand,
   paginateDescribeSecurityGroupRules,
 } from "@aws-sdk/client-ec2";
-import { planRevocations } from "./plan";
 import { RESOURCE_TYPES } from "../../rules/verdict";
+import { lazyHandler } from "../../shared/lazy";
 import { collectPages } from "../../shared/paginate";
 import {
-  RemediationAction,
+  ActionSpecs,
   RemediationDependencies,
   RemediationHandler,
   createRemediationHandler,
   isAlreadyGone,
+  remediationPermissions,
 } from "../../shared/remediation-handler";
-import { environmentParameters, portsParameter } from "../../shared/rule-parameters";
-import { lazyHandler } from "../../shared/lazy";
-import { DEFAULT_FORBIDDEN_PORTS } from "../../rules/exposed-ports/handler";
+import { EXPOSED_PORTS_ENVIRONMENT } from "./environment";
+import { ExposedPortsMode, Revocation, planRevocations } from "./plan";
 
-export type ExposedPortsMode = "report" | "revoke";
+interface Clients {
+  ec2: EC2Client;
+}
+
+const READS = ["ec2:DescribeInstances", "ec2:DescribeSecurityGroupRules"];
+
+const ACTIONS: ActionSpecs<Revocation, Clients> = {
+  "revoke-ingress-rule": {
+    permissions: ["ec2:RevokeSecurityGroupIngress"],
+    // One rule per call: a rule revoked meanwhile must not stop the others.
+    async run(step, { ec2 }) {
+      await ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: step.groupId,
+          SecurityGroupRuleIds: [step.ruleId],
+        }),
+      );
+      return "done";
+    },
+  },
+};
 
 /** Exactly the calls this remediation makes in each mode. */
 export function permissions(mode: ExposedPortsMode): string[] {
-  const reads = ["ec2:DescribeInstances", "ec2:DescribeSecurityGroupRules"];
-  return mode === "revoke" ? [...reads, "ec2:RevokeSecurityGroupIngress"] : reads;
+  return remediationPermissions(READS, ACTIONS, ["revoke-ingress-rule"], mode);
 }
 
 export interface RemediateExposedPortsDependencies extends RemediationDependencies {
   ec2: EC2Client;
-  /** MODE (report | revoke) and FORBIDDEN_PORTS ("22,3389,9200-9300"). */
-  env: Readonly<Record<string, string | undefined>>;
 }
 
 export function createHandler(
   dependencies: RemediateExposedPortsDependencies = { ec2: new EC2Client({}), env: process.env },
 ): RemediationHandler {
-  const { ec2, env } = dependencies;
-  const mode: ExposedPortsMode = env.MODE === "revoke" ? "revoke" : "report";
-  const forbidden = portsParameter(
-    environmentParameters(env),
-    "FORBIDDEN_PORTS",
-    DEFAULT_FORBIDDEN_PORTS,
-    "environment",
-  );
+  const { ec2 } = dependencies;
   return createRemediationHandler(
     {
       name: "remediate-exposed-ports",
       ruleName: "exposed-ports",
       resourceTypes: [RESOURCE_TYPES.securityGroup, RESOURCE_TYPES.instance],
-      mode,
-      async remediate(change) {
+      environment: EXPOSED_PORTS_ENVIRONMENT,
+      actions: ACTIONS,
+      async plan(change, { forbiddenPorts }) {
         const groupIds =
           change.resourceType === RESOURCE_TYPES.instance
             ? await instanceGroups(ec2, change.resourceId)
@@ -63,30 +74,10 @@ export function createHandler(
           ),
           (page) => page.SecurityGroupRules,
         );
-        const actions: RemediationAction[] = [];
-        for (const revocation of planRevocations(rules, forbidden)) {
-          const action = { action: "revoke-ingress-rule", ...revocation };
-          if (mode === "report") {
-            actions.push({ ...action, outcome: "reported" });
-            continue;
-          }
-          try {
-            // One rule per call: a rule revoked meanwhile must not stop the others.
-            await ec2.send(
-              new RevokeSecurityGroupIngressCommand({
-                GroupId: revocation.groupId,
-                SecurityGroupRuleIds: [revocation.ruleId],
-              }),
-            );
-            actions.push({ ...action, outcome: "done" });
-          } catch (error) {
-            if (!isAlreadyGone(error)) throw error;
-            actions.push({ ...action, outcome: "already-done" });
-          }
-        }
-        return actions;
+        return planRevocations(rules, forbiddenPorts);
       },
     },
+    { ec2 },
     dependencies,
   );
 }

@@ -10,6 +10,10 @@
 import { findExposures, describeExposures } from "../../rules/exposed-ports/evaluate";
 import { PortRange } from "../../rules/ports";
 
+/** What the remediation does about a violation: say what it would revoke, or revoke it. */
+export const EXPOSED_PORTS_MODES = ["report", "revoke"] as const;
+export type ExposedPortsMode = (typeof EXPOSED_PORTS_MODES)[number];
+
 /** One rule as EC2's DescribeSecurityGroupRules returns it (structural: no SDK import). */
 export interface SecurityGroupRule {
   SecurityGroupRuleId?: string;
@@ -23,6 +27,7 @@ export interface SecurityGroupRule {
 }
 
 export interface Revocation {
+  action: "revoke-ingress-rule";
   groupId: string;
   ruleId: string;
   /** "22/tcp open to 0.0.0.0/0": what the rule exposed, for the log and the notification. */
@@ -50,6 +55,7 @@ export function planRevocations(
     return exposures.length > 0
       ? [
           {
+            action: "revoke-ingress-rule" as const,
             groupId: rule.GroupId,
             ruleId: rule.SecurityGroupRuleId,
             exposure: describeExposures(exposures),

@@ -7,70 +7,79 @@ import {
   paginateListAttachedUserPolicies,
   paginateListGroupsForUser,
 } from "@aws-sdk/client-iam";
-import { MfaEnforcementMode, planMfaRemediation } from "./plan";
 import { RESOURCE_TYPES } from "../../rules/verdict";
 import { findUserById } from "../../shared/iam";
 import { lazyHandler } from "../../shared/lazy";
 import { collectPages } from "../../shared/paginate";
 import {
+  ActionSpecs,
   RemediationDependencies,
   RemediationHandler,
   createRemediationHandler,
+  remediationPermissions,
   resourceGone,
 } from "../../shared/remediation-handler";
-import { environmentParameters, listParameter, requiredParameter } from "../../shared/rule-parameters";
+import { MFA_ENVIRONMENT } from "./environment";
+import { MfaAction, MfaEnforcement, MfaMode, planMfaRemediation } from "./plan";
 
-export type MfaRemediationMode = "report" | "enforce";
+interface Clients {
+  iam: IAMClient;
+}
+
+type Enforcing = Exclude<MfaAction, { action: "none" }>;
+
+const READS = [
+  "iam:ListUsers",
+  "iam:ListAttachedUserPolicies",
+  "iam:ListGroupsForUser",
+  "iam:ListAttachedGroupPolicies",
+];
+
+const ACTIONS: ActionSpecs<Enforcing, Clients> = {
+  "add-to-group": {
+    permissions: ["iam:AddUserToGroup"],
+    async run(step, { iam }) {
+      await iam.send(new AddUserToGroupCommand({ GroupName: step.groupName, UserName: step.userName }));
+      return "done";
+    },
+  },
+  "attach-policy": {
+    permissions: ["iam:AttachUserPolicy"],
+    async run(step, { iam }) {
+      await iam.send(
+        new AttachUserPolicyCommand({ UserName: step.userName, PolicyArn: step.policyArn }),
+      );
+      return "done";
+    },
+  },
+};
+
+const ENFORCED_BY: Record<MfaEnforcement, Enforcing["action"]> = {
+  group: "add-to-group",
+  attach: "attach-policy",
+};
 
 /** Exactly the calls this remediation makes for a mode and enforcement. */
-export function permissions(mode: MfaRemediationMode, enforcement: MfaEnforcementMode): string[] {
-  const reads = [
-    "iam:ListUsers",
-    "iam:ListAttachedUserPolicies",
-    "iam:ListGroupsForUser",
-    "iam:ListAttachedGroupPolicies",
-  ];
-  if (mode === "report") return reads;
-  return [...reads, enforcement === "group" ? "iam:AddUserToGroup" : "iam:AttachUserPolicy"];
+export function permissions(mode: MfaMode, enforcement: MfaEnforcement): string[] {
+  return remediationPermissions(READS, ACTIONS, [ENFORCED_BY[enforcement]], mode);
 }
 
 export interface RemediateMfaDependencies extends RemediationDependencies {
   iam: IAMClient;
-  /** MODE (report | enforce), ENFORCEMENT (group | attach), POLICY_ARN, GROUP_NAME, EXEMPT_USERS. */
-  env: Readonly<Record<string, string | undefined>>;
 }
 
 export function createHandler(
   dependencies: RemediateMfaDependencies = { iam: new IAMClient({}), env: process.env },
 ): RemediationHandler {
   const { iam } = dependencies;
-  const env = environmentParameters(dependencies.env);
-  const mode: MfaRemediationMode = env.MODE === "enforce" ? "enforce" : "report";
-  const settings = {
-    policyArn: requiredParameter(
-      env,
-      "POLICY_ARN",
-      /^arn:aws[\w-]*:iam::\d{12}:policy\/.+$/,
-      "a managed policy ARN",
-      "environment",
-    ),
-    groupName: requiredParameter(
-      env,
-      "GROUP_NAME",
-      /^[\w+=,.@-]{1,128}$/,
-      "an IAM group name",
-      "environment",
-    ),
-    enforcement: (env.ENFORCEMENT === "attach" ? "attach" : "group") as MfaEnforcementMode,
-    exemptUsers: listParameter(env, "EXEMPT_USERS"),
-  };
   return createRemediationHandler(
     {
       name: "remediate-mfa-policy",
       ruleName: "mfa-policy-attached",
       resourceTypes: [RESOURCE_TYPES.iamUser],
-      mode,
-      async remediate(change) {
+      environment: MFA_ENVIRONMENT,
+      actions: ACTIONS,
+      async plan(change, settings) {
         const user = await findUserById(iam, change.resourceId);
         if (!user) return [resourceGone(`user ${change.resourceId}`)];
         const [attached, groups] = await Promise.all([
@@ -95,7 +104,7 @@ export function createHandler(
             }),
           ),
         );
-        const plan = planMfaRemediation(
+        const step = planMfaRemediation(
           {
             userId: user.userId,
             userName: user.userName,
@@ -105,21 +114,10 @@ export function createHandler(
           groupPolicies,
           settings,
         );
-        if (plan.action === "none")
-          return [{ ...plan, userName: user.userName, outcome: "already-done" }];
-        if (mode === "report") return [{ ...plan, outcome: "reported" }];
-        if (plan.action === "add-to-group") {
-          await iam.send(
-            new AddUserToGroupCommand({ GroupName: plan.groupName, UserName: plan.userName }),
-          );
-        } else {
-          await iam.send(
-            new AttachUserPolicyCommand({ UserName: plan.userName, PolicyArn: plan.policyArn }),
-          );
-        }
-        return [{ ...plan, outcome: "done" }];
+        return [step];
       },
     },
+    { iam },
     dependencies,
   );
 }

@@ -9,7 +9,6 @@ import {
   securityGroupFromApi,
   securityGroupFromConfiguration,
 } from "./evaluate";
-import { PortRange } from "../ports";
 import { RESOURCE_TYPES } from "../verdict";
 import { lazyHandler } from "../../shared/lazy";
 import { collectPages } from "../../shared/paginate";
@@ -19,15 +18,10 @@ import {
   RuleHandlerDependencies,
   createRuleHandler,
 } from "../../shared/rule-handler";
-import { portsParameter } from "../../shared/rule-parameters";
+import { EXPOSED_PORTS_PARAMETERS } from "./parameters";
 
 /** Exactly the calls this handler makes; its role grants these and nothing else. */
 export const PERMISSIONS = [...RULE_HANDLER_PERMISSIONS, "ec2:DescribeSecurityGroups"];
-
-export const DEFAULT_FORBIDDEN_PORTS: readonly PortRange[] = [
-  { from: 22, to: 22 },
-  { from: 3389, to: 3389 },
-];
 
 export interface ExposedPortsDependencies extends RuleHandlerDependencies {
   ec2: EC2Client;
@@ -43,9 +37,7 @@ export function createHandler(
     {
       name: "exposed-ports",
       resourceTypes: [RESOURCE_TYPES.securityGroup, RESOURCE_TYPES.instance],
-      parameters: (raw) => ({
-        forbiddenPorts: portsParameter(raw, "forbiddenPorts", DEFAULT_FORBIDDEN_PORTS),
-      }),
+      parameters: EXPOSED_PORTS_PARAMETERS,
       async evaluateItem(item, { forbiddenPorts }) {
         if (item.resourceType === RESOURCE_TYPES.securityGroup) {
           return [

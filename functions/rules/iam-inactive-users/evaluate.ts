@@ -7,10 +7,12 @@
  * - a user who never used any credential is judged from its creation date, so a user created
  *   yesterday is never flagged, one created long ago and never used is;
  * - "N/A" and "no_information" count as no use;
- * - an exempt user is COMPLIANT, the annotation says so;
+ * - an exempt user is COMPLIANT, the annotation says so; exemptions match names as IAM does,
+ *   regardless of case;
  * - a user missing from the report (created after it was generated) is COMPLIANT: it is new.
  */
 import { CredentialReportRow } from "../credential-report";
+import { exemptionsOf } from "../iam-names";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
 export interface InactiveUsersParameters {
@@ -48,9 +50,10 @@ export function evaluateUserActivity(
   row: CredentialReportRow | undefined,
   parameters: InactiveUsersParameters,
   now: Date,
+  isExempt = exemptionsOf(parameters.exemptUsers),
 ): Verdict {
   const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
-  if (parameters.exemptUsers.includes(user.userName)) {
+  if (isExempt(user.userName)) {
     return verdict("COMPLIANT", `${user.userName} is exempt (exemptUsers).`);
   }
   if (!row) {
@@ -76,5 +79,8 @@ export function evaluateInactiveUsers(
   now: Date,
 ): Verdict[] {
   const rows = new Map(report.map((row) => [row.arn, row]));
-  return users.map((user) => evaluateUserActivity(user, rows.get(user.arn), parameters, now));
+  const isExempt = exemptionsOf(parameters.exemptUsers);
+  return users.map((user) =>
+    evaluateUserActivity(user, rows.get(user.arn), parameters, now, isExempt),
+  );
 }

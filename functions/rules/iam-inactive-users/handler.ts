@@ -13,7 +13,7 @@ import {
   RuleHandlerDependencies,
   createRuleHandler,
 } from "../../shared/rule-handler";
-import { listParameter, positiveIntegerParameter } from "../../shared/rule-parameters";
+import { INACTIVE_USERS_PARAMETERS } from "./parameters";
 
 export const PERMISSIONS = [
   ...RULE_HANDLER_PERMISSIONS,
@@ -54,10 +54,7 @@ export function createHandler(
     {
       name: "iam-inactive-users",
       resourceTypes: [RESOURCE_TYPES.iamUser],
-      parameters: (raw) => ({
-        maxInactiveDays: positiveIntegerParameter(raw, "maxInactiveDays", 90),
-        exemptUsers: listParameter(raw, "exemptUsers"),
-      }),
+      parameters: INACTIVE_USERS_PARAMETERS,
       async evaluateItem(item, parameters, context) {
         const configuration = (item.configuration ?? {}) as { userName?: string; arn?: string };
         const arn = configuration.arn ?? item.ARN;

@@ -17,7 +17,7 @@ import {
   describeExposures,
   findExposures,
 } from "../exposed-ports/evaluate";
-import { PortRange, formatPortRange, parsePortList } from "../ports";
+import { PortRange, formatPortRange } from "../ports";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
 export function evaluateDefaultGroupClosed(
@@ -62,13 +62,10 @@ function uncovered(opened: PortRange, allowed: readonly PortRange[]): PortRange[
 
 export function evaluateAuthorizedPorts(
   group: SecurityGroupIngress,
-  authorized: { tcp: string; udp?: string },
+  authorized: { tcp: readonly PortRange[]; udp?: readonly PortRange[] },
 ): Verdict {
   const verdict = verdictFor(RESOURCE_TYPES.securityGroup, group.groupId);
-  const allowed = {
-    tcp: parsePortList(authorized.tcp),
-    udp: authorized.udp ? parsePortList(authorized.udp) : [],
-  };
+  const allowed = { tcp: authorized.tcp, udp: authorized.udp ?? [] };
   const findings: string[] = [];
   for (const permission of group.ingress) {
     const cidrs = [...permission.ipv4Cidrs, ...permission.ipv6Cidrs].filter((cidr) =>

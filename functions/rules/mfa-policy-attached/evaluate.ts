@@ -8,8 +8,10 @@
  * - the policy is attached nowhere the user inherits from: NON_COMPLIANT;
  * - a policy whose name merely contains the MFA policy's name (another account's, another path)
  *   does not count: policies match by ARN;
- * - an exempt user is COMPLIANT, the annotation says so.
+ * - an exempt user is COMPLIANT, the annotation says so; exemptions match names as IAM does,
+ *   regardless of case.
  */
+import { exemptionsOf } from "../iam-names";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
 export interface MfaPolicyParameters {
@@ -31,10 +33,11 @@ export function evaluateMfaPolicy(
   user: UserPolicies,
   groupPolicies: GroupPolicies,
   parameters: MfaPolicyParameters,
+  isExempt = exemptionsOf(parameters.exemptUsers),
 ): Verdict {
   const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
   const policyName = parameters.policyArn.split("/").pop() ?? parameters.policyArn;
-  if (parameters.exemptUsers.includes(user.userName)) {
+  if (isExempt(user.userName)) {
     return verdict("COMPLIANT", `${user.userName} is exempt (exemptUsers).`);
   }
   if (user.attachedPolicyArns.includes(parameters.policyArn)) {
@@ -55,7 +58,8 @@ export function evaluateMfaPolicies(
   groupPolicies: GroupPolicies,
   parameters: MfaPolicyParameters,
 ): Verdict[] {
-  return users.map((user) => evaluateMfaPolicy(user, groupPolicies, parameters));
+  const isExempt = exemptionsOf(parameters.exemptUsers);
+  return users.map((user) => evaluateMfaPolicy(user, groupPolicies, parameters, isExempt));
 }
 
 // Adapters from each source's own shape (structural types: no SDK import).

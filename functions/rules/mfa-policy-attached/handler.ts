@@ -20,15 +20,13 @@ import {
   RuleHandlerDependencies,
   createRuleHandler,
 } from "../../shared/rule-handler";
-import { listParameter, requiredParameter } from "../../shared/rule-parameters";
+import { MFA_POLICY_PARAMETERS } from "./parameters";
 
 export const PERMISSIONS = [
   ...RULE_HANDLER_PERMISSIONS,
   "iam:GetAccountAuthorizationDetails",
   "iam:ListAttachedGroupPolicies",
 ];
-
-const POLICY_ARN = /^arn:aws[\w-]*:iam::\d{12}:policy\/.+$/;
 
 export interface MfaPolicyDependencies extends RuleHandlerDependencies {
   iam: IAMClient;
@@ -45,15 +43,7 @@ export function createHandler(
     {
       name: "mfa-policy-attached",
       resourceTypes: [RESOURCE_TYPES.iamUser],
-      parameters: (raw) => ({
-        policyArn: requiredParameter(
-          raw,
-          "policyArn",
-          POLICY_ARN,
-          "a managed policy ARN, arn:aws:iam::<account>:policy/<name>",
-        ),
-        exemptUsers: listParameter(raw, "exemptUsers"),
-      }),
+      parameters: MFA_POLICY_PARAMETERS,
       async evaluateItem(item, parameters) {
         const user = userFromConfiguration(item.resourceId, (item.configuration ?? {}) as never);
         const groupPolicies = new Map(

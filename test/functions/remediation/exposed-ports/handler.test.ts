@@ -8,10 +8,10 @@ import {
 } from "@aws-sdk/client-ec2";
 import { strict as assert } from "assert";
 import {
-  ExposedPortsMode,
   createHandler,
   permissions,
 } from "../../../../functions/remediation/exposed-ports/handler";
+import { ExposedPortsMode } from "../../../../functions/remediation/exposed-ports/plan";
 import { ComplianceChangeEvent } from "../../../../functions/shared/compliance-change";
 import { fixture } from "../../../helpers/fixtures";
 import { memoryLogger, stubClients } from "../../../helpers/sdk";

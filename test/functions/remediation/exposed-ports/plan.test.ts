@@ -76,7 +76,7 @@ const EGRESS_ALL = rule("sgr-0a00000000egress", {
 const EGRESS_SSH = rule("sgr-0a0000000egress22", { IsEgress: true, CidrIpv4: "0.0.0.0/0" });
 
 function revocation(of: SecurityGroupRule, exposure: string): Revocation {
-  return { groupId: GROUP, ruleId: of.SecurityGroupRuleId ?? "", exposure };
+  return { action: "revoke-ingress-rule", groupId: GROUP, ruleId: of.SecurityGroupRuleId ?? "", exposure };
 }
 
 describe("exposed-ports remediation planner (planRevocations)", () => {
@@ -96,6 +96,7 @@ describe("exposed-ports remediation planner (planRevocations)", () => {
       [rule("sgr-0a000000000range", { FromPort: 0, ToPort: 65535, CidrIpv4: "0.0.0.0/0" })],
       [
         {
+          action: "revoke-ingress-rule",
           groupId: GROUP,
           ruleId: "sgr-0a000000000range",
           exposure: "22/tcp, 3389/tcp open to 0.0.0.0/0",

@@ -10,11 +10,10 @@ import {
 } from "@aws-sdk/client-iam";
 import { strict as assert } from "assert";
 import {
-  MfaRemediationMode,
   createHandler,
   permissions,
 } from "../../../../functions/remediation/mfa-policy/handler";
-import { MfaEnforcementMode } from "../../../../functions/remediation/mfa-policy/plan";
+import { MfaEnforcement, MfaMode } from "../../../../functions/remediation/mfa-policy/plan";
 import { ComplianceChangeEvent } from "../../../../functions/shared/compliance-change";
 import { fixture } from "../../../helpers/fixtures";
 import { memoryLogger, stubClients } from "../../../helpers/sdk";
@@ -61,7 +60,7 @@ interface Account {
   groupPolicies?: Record<string, string[]>;
 }
 
-function setUp(mode: MfaRemediationMode, enforcement: MfaEnforcementMode) {
+function setUp(mode: MfaMode, enforcement: MfaEnforcement) {
   const aws = stubClients({ iam: IAMClient });
 
   /** Answers the handler's reads from a small account description. */

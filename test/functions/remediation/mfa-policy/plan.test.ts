@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import {
   MfaAction,
-  MfaEnforcementMode,
+  MfaEnforcement,
   planMfaRemediation,
 } from "../../../../functions/remediation/mfa-policy/plan";
 import { UserPolicies } from "../../../../functions/rules/mfa-policy-attached/evaluate";
@@ -22,7 +22,7 @@ function user(change: Partial<UserPolicies>): UserPolicies {
   };
 }
 
-function settings(enforcement: MfaEnforcementMode) {
+function settings(enforcement: MfaEnforcement) {
   return {
     policyArn: POLICY,
     groupName: "mfa-required",
@@ -32,30 +32,30 @@ function settings(enforcement: MfaEnforcementMode) {
 }
 
 describe("mfa-policy remediation planner (planMfaRemediation)", () => {
-  const scenarios: Array<[string, Partial<UserPolicies>, MfaEnforcementMode, MfaAction]> = [
+  const scenarios: Array<[string, Partial<UserPolicies>, MfaEnforcement, MfaAction]> = [
     [
       "exempt user without the policy (group mode)",
       { userName: "ci-deployer" },
       "group",
-      { action: "none", reason: "ci-deployer is exempt (exemptUsers)." },
+      { action: "none", reason: "ci-deployer is exempt (exemptUsers).", userName: "ci-deployer" },
     ],
     [
       "exempt user without the policy (attach mode)",
       { userName: "ci-deployer" },
       "attach",
-      { action: "none", reason: "ci-deployer is exempt (exemptUsers)." },
+      { action: "none", reason: "ci-deployer is exempt (exemptUsers).", userName: "ci-deployer" },
     ],
     [
       "policy attached directly",
       { attachedPolicyArns: [POLICY] },
       "group",
-      { action: "none", reason: "DenyActionWithoutMFA is attached to alice." },
+      { action: "none", reason: "DenyActionWithoutMFA is attached to alice.", userName: "alice" },
     ],
     [
       "policy through a group",
       { groupNames: ["developers", "mfa-required"] },
       "attach",
-      { action: "none", reason: "alice has DenyActionWithoutMFA through group mfa-required." },
+      { action: "none", reason: "alice has DenyActionWithoutMFA through group mfa-required.", userName: "alice" },
     ],
     [
       "not covered, group mode: add to the group",

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { parsePortList } from "../../../../functions/rules/ports";
 import { CredentialReportRow } from "../../../../functions/rules/credential-report";
 import { IngressPermission } from "../../../../functions/rules/exposed-ports/evaluate";
 import {
@@ -76,7 +77,7 @@ describe("managed rule mirrors (offline evaluation)", () => {
   });
 
   describe("vpc-sg-open-only-to-authorized-ports", () => {
-    const authorized = { tcp: "443,1020-1025", udp: "500" };
+    const authorized = { tcp: parsePortList("443,1020-1025"), udp: parsePortList("500") };
     const cases: Array<[string, IngressPermission[], string, string?]> = [
       ["443 to the internet", [permission({ fromPort: 443, toPort: 443 })], "COMPLIANT"],
       [

@@ -1,0 +1,69 @@
+/**
+ * The stack settings from configuration values already decoded to JSON types (as YAML or
+ * `pulumi config --json` gives them). All problems are collected and reported together, before
+ * any resource is registered, so a half-valid configuration is never deployed.
+ */
+import { boundaryProblems } from "../functions/catalog";
+import { describeInvalid, isInvalidValue } from "../functions/shared/checks";
+import { CONFIG_SCHEMA, ConfigKey, ConfigKeySpec, Settings } from "./schema";
+import { closest } from "./suggest";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); ` +
+        "fix with `pulumi config set` and run again:\n" +
+        problems.map((problem) => `  - ${problem}`).join("\n"),
+    );
+  }
+}
+
+/**
+ * Keys are without the project namespace; `namespace` only prefixes them in messages. Throws
+ * one ConfigError listing every problem.
+ */
+export function parseSettings(
+  raw: Readonly<Record<string, unknown>>,
+  namespace = "guardrails",
+): Settings {
+  const problems: string[] = [];
+  const keys = Object.keys(CONFIG_SCHEMA);
+
+  for (const key of Object.keys(raw)) {
+    if (!(key in CONFIG_SCHEMA)) {
+      const hint = closest(key, keys);
+      problems.push(
+        `${namespace}:${key} is not a setting of this program` +
+          (hint ? `; did you mean ${namespace}:${hint}?` : "") +
+          ` Known keys: ${keys.join(", ")}.`,
+      );
+    }
+  }
+
+  const settings: Record<string, unknown> = {};
+  for (const key of keys as ConfigKey[]) {
+    const spec: ConfigKeySpec = CONFIG_SCHEMA[key];
+    const value = raw[key] === undefined ? spec.default : raw[key];
+    if (value === undefined) continue;
+    try {
+      settings[key] = spec.check(value);
+    } catch (error) {
+      if (!isInvalidValue(error)) throw error;
+      problems.push(...describeInvalid(`${namespace}:${key}`, value, error));
+    }
+  }
+
+  if (raw.restrictedSshTagValue !== undefined && raw.restrictedSshTagKey === undefined) {
+    problems.push(
+      `${namespace}:restrictedSshTagValue needs ${namespace}:restrictedSshTagKey: a tag scope is a key, optionally with a value.`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  // Only on valid settings: what the rules and remediations would carry across their boundaries.
+  const checked = settings as Settings;
+  const oversized = boundaryProblems(checked);
+  if (oversized.length > 0) throw new ConfigError(oversized);
+  return checked;
+}

@@ -1,0 +1,62 @@
+/** remediate-access-keys: deactivates keys past maxAccessKeyAge, deletes them after the grace. */
+import type { LambdaRemediationDefinition } from "../../shared/definitions";
+import { inMode } from "../../shared/definitions";
+import { exemptionsOf } from "../../rules/iam-names";
+import { RESOURCE_TYPES } from "../../rules/verdict";
+import { ACCESS_KEY_ENVIRONMENT, AccessKeyEnvironment } from "./environment";
+import { createHandler, permissions } from "./handler";
+import { planKeyRemediation } from "./plan";
+
+export const remediateAccessKeys: LambdaRemediationDefinition<AccessKeyEnvironment> = {
+  kind: "lambda",
+  name: "remediate-access-keys",
+  rule: "access-keys-rotated",
+  description: "Deactivates access keys past maxAccessKeyAge, deletes them after the grace period.",
+  resourceTypes: [RESOURCE_TYPES.iamUser],
+  mode: (settings) => settings.accessKeyRemediation,
+  environment: ACCESS_KEY_ENVIRONMENT,
+  fromSettings(settings) {
+    const mode = settings.accessKeyRemediation;
+    if (mode === "off") throw new Error("remediate-access-keys is off");
+    return {
+      mode,
+      maxAccessKeyAge: settings.maxAccessKeyAge,
+      keyDeleteGraceDays: settings.keyDeleteGraceDays,
+      exemptUsers: settings.exemptUsers,
+    };
+  },
+  permissions: ({ mode }) => permissions(mode),
+  // Deactivated keys make the rule COMPLIANT: only a schedule finds them when grace runs out.
+  schedule: ({ mode }) => (mode === "delete" ? "rate(1 day)" : undefined),
+  createHandler,
+  timeoutSeconds: 300,
+  memoryMb: 256,
+  describe(verdict, account, environment) {
+    const user = account.users.get(verdict.resourceId);
+    const row = user ? account.credentialReport.byArn.get(user.arn) : undefined;
+    if (!user || !row) return undefined;
+    if (exemptionsOf(environment.exemptUsers)(user.userName)) {
+      return `${environment.mode} mode: nothing, ${user.userName} is exempt`;
+    }
+    // The credential report says when each key was created or rotated, not its id.
+    const keys = [
+      { id: "access key 1", active: row.accessKey1Active, created: row.accessKey1LastRotated },
+      { id: "access key 2", active: row.accessKey2Active, created: row.accessKey2LastRotated },
+    ].flatMap((key) =>
+      key.created
+        ? [{ id: key.id, status: key.active ? ("Active" as const) : ("Inactive" as const), createDate: key.created }]
+        : [],
+    );
+    const steps = planKeyRemediation(keys, {}, environment, account.now).map((step) =>
+      step.action === "deactivate"
+        ? `deactivate ${step.keyId} (${step.ageDays} days old)`
+        : `${step.action} ${step.keyId}`,
+    );
+    if (steps.length === 0) return undefined;
+    const later =
+      environment.mode === "delete"
+        ? `, delete it ${environment.keyDeleteGraceDays} days later`
+        : "";
+    return inMode(environment.mode, `${steps.join(", ")}${later}`);
+  },
+};

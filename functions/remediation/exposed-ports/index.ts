@@ -1,0 +1,34 @@
+/** remediate-exposed-ports: revokes exactly the ingress rules that break exposed-ports. */
+import type { LambdaRemediationDefinition } from "../../shared/definitions";
+import { inMode } from "../../shared/definitions";
+import { RESOURCE_TYPES } from "../../rules/verdict";
+import { EXPOSED_PORTS_ENVIRONMENT, ExposedPortsEnvironment } from "./environment";
+import { createHandler, permissions } from "./handler";
+import { planRevocations } from "./plan";
+
+export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvironment> = {
+  kind: "lambda",
+  name: "remediate-exposed-ports",
+  rule: "exposed-ports",
+  description: "Revokes ingress rules that open forbidden ports to the internet.",
+  resourceTypes: [RESOURCE_TYPES.securityGroup, RESOURCE_TYPES.instance],
+  mode: (settings) => settings.exposedPortsRemediation,
+  environment: EXPOSED_PORTS_ENVIRONMENT,
+  fromSettings(settings) {
+    const mode = settings.exposedPortsRemediation;
+    if (mode === "off") throw new Error("remediate-exposed-ports is off");
+    return { mode, forbiddenPorts: settings.forbiddenPorts };
+  },
+  permissions: ({ mode }) => permissions(mode),
+  createHandler,
+  timeoutSeconds: 60,
+  memoryMb: 256,
+  describe(verdict, account, { mode, forbiddenPorts }) {
+    const instance = account.instances.find((candidate) => candidate.instanceId === verdict.resourceId);
+    const groupIds = instance ? instance.securityGroupIds : [verdict.resourceId];
+    const rules = groupIds.flatMap((groupId) => account.securityGroups.get(groupId)?.rules ?? []);
+    const revocations = planRevocations(rules, forbiddenPorts);
+    if (revocations.length === 0) return undefined;
+    return inMode(mode, `revoke ${revocations.map((r) => `${r.groupId}: ${r.exposure}`).join("; ")}`);
+  },
+};

@@ -1,0 +1,48 @@
+/** remediate-mfa-policy: puts users without the MFA policy under it (group or attachment). */
+import type { LambdaRemediationDefinition } from "../../shared/definitions";
+import { inMode, requiredFact } from "../../shared/definitions";
+import { RESOURCE_TYPES } from "../../rules/verdict";
+import { MFA_ENVIRONMENT, MfaEnvironment } from "./environment";
+import { createHandler, permissions } from "./handler";
+import { planMfaRemediation } from "./plan";
+
+export const remediateMfaPolicy: LambdaRemediationDefinition<MfaEnvironment> = {
+  kind: "lambda",
+  name: "remediate-mfa-policy",
+  rule: "mfa-policy-attached",
+  description: "Puts users without the MFA policy under it (group or direct attachment).",
+  resourceTypes: [RESOURCE_TYPES.iamUser],
+  mode: (settings) => settings.mfaRemediation,
+  environment: MFA_ENVIRONMENT,
+  fromSettings(settings, facts) {
+    const mode = settings.mfaRemediation;
+    if (mode === "off") throw new Error("remediate-mfa-policy is off");
+    return {
+      mode,
+      enforcement: settings.mfaEnforcement,
+      policyArn: requiredFact(facts.mfaPolicyArn, "the MFA policy's ARN"),
+      groupName: settings.mfaGroupName,
+      exemptUsers: settings.exemptUsers,
+    };
+  },
+  permissions: ({ mode, enforcement }) => permissions(mode, enforcement),
+  createHandler,
+  timeoutSeconds: 60,
+  memoryMb: 256,
+  describe(verdict, account, environment) {
+    const user = account.users.get(verdict.resourceId);
+    if (!user) return undefined;
+    const step = planMfaRemediation(user, account.groupPolicies, environment);
+    switch (step.action) {
+      case "none":
+        return undefined;
+      case "add-to-group":
+        return inMode(environment.mode, `add ${step.userName} to group ${step.groupName}`);
+      case "attach-policy":
+        return inMode(
+          environment.mode,
+          `attach ${step.policyArn.split("/").pop() ?? step.policyArn} to ${step.userName}`,
+        );
+    }
+  },
+};

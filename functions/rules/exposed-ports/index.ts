@@ -1,0 +1,36 @@
+/**
+ * exposed-ports: security groups, and instances through their groups, that open a forbidden
+ * port to the internet. Triggered by changes of both types, so a group's change is not left
+ * judged by an instance's stale result.
+ */
+import { RESOURCE_TYPES } from "../verdict";
+import type { CustomRuleDefinition } from "../../shared/definitions";
+import { evaluateInstance, evaluateSecurityGroup } from "./evaluate";
+import { PERMISSIONS, createHandler } from "./handler";
+import { EXPOSED_PORTS_PARAMETERS, ExposedPortsParameters } from "./parameters";
+
+export const exposedPorts: CustomRuleDefinition<ExposedPortsParameters> = {
+  owner: "CUSTOM_LAMBDA",
+  name: "exposed-ports",
+  description: () =>
+    "Security groups and instances must not open forbidden ports to 0.0.0.0/0 or ::/0.",
+  resourceTypes: [RESOURCE_TYPES.securityGroup, RESOURCE_TYPES.instance],
+  onChange: true,
+  global: false,
+  parameters: EXPOSED_PORTS_PARAMETERS,
+  fromSettings: (settings) => ({ forbiddenPorts: settings.forbiddenPorts }),
+  mirror(account, { forbiddenPorts }) {
+    const groups = new Map(
+      [...account.securityGroups].map(([id, group]) => [id, group.ingress] as const),
+    );
+    return [
+      ...[...groups.values()].map((group) => evaluateSecurityGroup(group, forbiddenPorts)),
+      ...account.instances.map((instance) => evaluateInstance(instance, groups, forbiddenPorts)),
+    ];
+  },
+  createHandler,
+  permissions: PERMISSIONS,
+  // One item and at most one DescribeSecurityGroups call per invocation.
+  timeoutSeconds: 30,
+  memoryMb: 256,
+};

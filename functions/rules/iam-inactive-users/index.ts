@@ -1,0 +1,38 @@
+/**
+ * iam-inactive-users: users whose password and access keys have gone unused for
+ * `maxInactiveDays`, read for all users at once from the IAM credential report. Daily, since
+ * inactivity is counted in days, and on every user change.
+ */
+import { RESOURCE_TYPES } from "../verdict";
+import type { CustomRuleDefinition } from "../../shared/definitions";
+import { InactiveUsersParameters, evaluateInactiveUsers } from "./evaluate";
+import { PERMISSIONS, createHandler } from "./handler";
+import { INACTIVE_USERS_PARAMETERS } from "./parameters";
+
+export const iamInactiveUsers: CustomRuleDefinition<InactiveUsersParameters> = {
+  owner: "CUSTOM_LAMBDA",
+  name: "iam-inactive-users",
+  description: ({ maxInactiveDays }) =>
+    `IAM users must have used a password or access key within ${maxInactiveDays} days.`,
+  resourceTypes: [RESOURCE_TYPES.iamUser],
+  onChange: true,
+  periodic: "TwentyFour_Hours",
+  global: true,
+  parameters: INACTIVE_USERS_PARAMETERS,
+  fromSettings: (settings) => ({
+    maxInactiveDays: settings.maxInactiveDays,
+    exemptUsers: settings.exemptUsers,
+  }),
+  mirror: (account, parameters) =>
+    evaluateInactiveUsers(
+      [...account.users.values()],
+      account.credentialReport.rows,
+      parameters,
+      account.now,
+    ),
+  createHandler,
+  permissions: PERMISSIONS,
+  // Generating the credential report can take minutes when IAM throttles it.
+  timeoutSeconds: 300,
+  memoryMb: 256,
+};

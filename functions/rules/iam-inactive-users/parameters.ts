@@ -1,0 +1,9 @@
+/** iam-inactive-users' InputParameters: the inactivity limit and the exempt users. */
+import { boundaryCodec, integerField, jsonListField } from "../../shared/boundary";
+import { USER_NAME_FORM, days, iamUserNames } from "../../shared/checks";
+import type { InactiveUsersParameters } from "./evaluate";
+
+export const INACTIVE_USERS_PARAMETERS = boundaryCodec<InactiveUsersParameters>("ruleParameters", {
+  maxInactiveDays: { name: "maxInactiveDays", codec: integerField(days) },
+  exemptUsers: { name: "exemptUsers", codec: jsonListField(iamUserNames, USER_NAME_FORM) },
+});

@@ -1,0 +1,121 @@
+/**
+ * The AWS managed rules (owner AWS): AWS evaluates them in the account; the program names them
+ * as AWS does, passes their parameters under AWS's own names, and mirrors their semantics for the
+ * offline evaluation (see ./evaluate.ts).
+ */
+import type { Settings } from "../../../config";
+import { boundaryCodec, integerField, portRangesField } from "../../shared/boundary";
+import { days } from "../../shared/checks";
+import type { ManagedRuleDefinition } from "../../shared/definitions";
+import type { PortRange } from "../ports";
+import { RESOURCE_TYPES } from "../verdict";
+import {
+  evaluateAccessKeysRotated,
+  evaluateAuthorizedPorts,
+  evaluateDefaultGroupClosed,
+  evaluateRestrictedSsh,
+} from "./evaluate";
+
+type NoParameters = Record<string, never>;
+const NO_PARAMETERS = boundaryCodec<NoParameters>("ruleParameters", {});
+
+export const vpcDefaultSecurityGroupClosed: ManagedRuleDefinition<NoParameters> = {
+  owner: "AWS",
+  name: "vpc-default-security-group-closed",
+  identifier: "VPC_DEFAULT_SECURITY_GROUP_CLOSED",
+  description: () =>
+    "The default security group of every VPC allows no inbound and no outbound traffic (CIS 4.3).",
+  resourceTypes: [RESOURCE_TYPES.securityGroup],
+  onChange: true,
+  global: false,
+  parameters: NO_PARAMETERS,
+  fromSettings: () => ({}),
+  mirror: (account) =>
+    [...account.securityGroups.values()].map((group) =>
+      evaluateDefaultGroupClosed({
+        ...group.ingress,
+        groupName: group.groupName,
+        egressRuleCount: group.egressRuleCount,
+      }),
+    ),
+};
+
+interface AuthorizedPortsParameters {
+  authorizedTcpPorts: PortRange[];
+  /** Unset: no UDP port may be open. */
+  authorizedUdpPorts?: PortRange[];
+}
+
+export const vpcSgOpenOnlyToAuthorizedPorts: ManagedRuleDefinition<AuthorizedPortsParameters> = {
+  owner: "AWS",
+  name: "vpc-sg-open-only-to-authorized-ports",
+  identifier: "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+  description: () =>
+    "Security groups open to 0.0.0.0/0 or ::/0 open only the authorized TCP and UDP ports.",
+  resourceTypes: [RESOURCE_TYPES.securityGroup],
+  onChange: true,
+  global: false,
+  parameters: boundaryCodec<AuthorizedPortsParameters>("ruleParameters", {
+    authorizedTcpPorts: { name: "authorizedTcpPorts", codec: portRangesField },
+    authorizedUdpPorts: { name: "authorizedUdpPorts", codec: portRangesField, optional: true },
+  }),
+  fromSettings: (settings) => ({
+    authorizedTcpPorts: settings.authorizedTcpPorts,
+    authorizedUdpPorts: settings.authorizedUdpPorts,
+  }),
+  mirror: (account, parameters) =>
+    [...account.securityGroups.values()].map((group) =>
+      evaluateAuthorizedPorts(group.ingress, {
+        tcp: parameters.authorizedTcpPorts,
+        udp: parameters.authorizedUdpPorts,
+      }),
+    ),
+};
+
+interface AccessKeysRotatedParameters {
+  maxAccessKeyAge: number;
+}
+
+export const accessKeysRotated: ManagedRuleDefinition<AccessKeysRotatedParameters> = {
+  owner: "AWS",
+  name: "access-keys-rotated",
+  identifier: "ACCESS_KEYS_ROTATED",
+  description: ({ maxAccessKeyAge }) =>
+    `Active access keys are rotated within ${maxAccessKeyAge} days of their creation (CIS 1.4).`,
+  resourceTypes: [RESOURCE_TYPES.iamUser],
+  // A periodic managed rule: AWS lists the users itself, no scope.
+  onChange: false,
+  periodic: "TwentyFour_Hours",
+  global: true,
+  parameters: boundaryCodec<AccessKeysRotatedParameters>("ruleParameters", {
+    maxAccessKeyAge: { name: "maxAccessKeyAge", codec: integerField(days) },
+  }),
+  fromSettings: (settings) => ({ maxAccessKeyAge: settings.maxAccessKeyAge }),
+  mirror: (account, { maxAccessKeyAge }) =>
+    [...account.users.values()].map((user) =>
+      evaluateAccessKeysRotated(
+        user,
+        account.credentialReport.byArn.get(user.arn),
+        maxAccessKeyAge,
+        account.now,
+      ),
+    ),
+};
+
+export const restrictedSsh: ManagedRuleDefinition<NoParameters> = {
+  owner: "AWS",
+  name: "restricted-ssh",
+  identifier: "INCOMING_SSH_DISABLED",
+  description: () => "No security group allows SSH (22/tcp) from 0.0.0.0/0 or ::/0 (CIS 4.1).",
+  resourceTypes: [RESOURCE_TYPES.securityGroup],
+  onChange: true,
+  global: false,
+  parameters: NO_PARAMETERS,
+  fromSettings: () => ({}),
+  scopeTag: (settings: Settings) =>
+    settings.restrictedSshTagKey === undefined
+      ? undefined
+      : { key: settings.restrictedSshTagKey, value: settings.restrictedSshTagValue },
+  mirror: (account) =>
+    [...account.securityGroups.values()].map((group) => evaluateRestrictedSsh(group.ingress)),
+};
