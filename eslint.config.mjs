@@ -7,7 +7,9 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       // Async handlers with mode switches: a forgotten await or an unhandled mode is a bug.
@@ -54,7 +56,11 @@ export default tseslint.config(
     // Evaluators and planners are shared with the Lambdas, the policy pack and the offline
     // evaluation: they must stay free of Pulumi and AWS SDK imports (Pulumi packages are left
     // out of the Lambda bundle), and of the handlers and definitions that do I/O.
-    files: ["functions/rules/*.ts", "functions/rules/*/evaluate.ts", "functions/remediation/*/plan.ts"],
+    files: [
+      "functions/rules/*.ts",
+      "functions/rules/*/evaluate.ts",
+      "functions/remediation/*/plan.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",

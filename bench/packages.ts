@@ -48,9 +48,8 @@ function closureBytes(packages: readonly string[]): { bytes: number; files: numb
 }
 
 /**
- * The same event for every function. It carries a valid policyArn: without it
- * mfa-policy-attached stops at its parameters instead of reaching PutEvaluations as the other
- * rules do, and its first invocation would not be comparable.
+ * The same event for every function, with the rule's own InputParameters from the plan (argv 2):
+ * a rule reads them before anything else, so each reaches PutEvaluations as deployed.
  */
 const COLD_START = `
 const started = process.hrtime.bigint();
@@ -60,7 +59,7 @@ const item = { resourceType: "AWS::IAM::User", resourceId: "AIDAEXAMPLE", config
   configurationItemCaptureTime: "2026-01-01T00:00:00.000Z", configuration: null };
 handler({ invokingEvent: JSON.stringify({ messageType: "ConfigurationItemChangeNotification", configurationItem: item,
   notificationCreationTime: "2026-01-01T00:00:01.000Z" }), resultToken: "bench",
-  ruleParameters: JSON.stringify({ policyArn: "arn:aws:iam::123456789012:policy/require-mfa" }) }).catch(() => {}).finally(() => {
+  ruleParameters: process.argv[2] }).catch(() => {}).finally(() => {
   const done = process.hrtime.bigint();
   process.stdout.write(JSON.stringify({ loadMs: Number(loaded - started) / 1e6, firstInvocationMs: Number(done - loaded) / 1e6 }));
 });`;
@@ -92,23 +91,32 @@ export async function measurePackages(): Promise<string[]> {
     const environment =
       (fn.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ??
       {};
+    const component = run.resources.find((r) => r.urn === fn.parent)?.parent;
+    const rule = run.resources.find(
+      (r) => r.type === "aws:cfg/rule:Rule" && component !== undefined && r.parent === component,
+    );
+    const ruleParameters = String(rule?.inputs.inputParameters ?? "{}");
     const samples = Array.from(
       { length: RUNS },
       () =>
         lastJson(
-          execFileSync(process.execPath, ["-e", COLD_START, path.join(dir, "__index.js")], {
-            env: {
-              ...process.env,
-              ...environment,
-              NODE_PATH: path.join(ROOT, "node_modules"),
-              AWS_REGION: "eu-west-1",
-              AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-              AWS_MAX_ATTEMPTS: "1",
-              AWS_ACCESS_KEY_ID: "x",
-              AWS_SECRET_ACCESS_KEY: "y",
+          execFileSync(
+            process.execPath,
+            ["-e", COLD_START, path.join(dir, "__index.js"), ruleParameters],
+            {
+              env: {
+                ...process.env,
+                ...environment,
+                NODE_PATH: path.join(ROOT, "node_modules"),
+                AWS_REGION: "eu-west-1",
+                AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+                AWS_MAX_ATTEMPTS: "1",
+                AWS_ACCESS_KEY_ID: "x",
+                AWS_SECRET_ACCESS_KEY: "y",
+              },
+              encoding: "utf8",
             },
-            encoding: "utf8",
-          }),
+          ),
         ) as { loadMs: number; firstInvocationMs: number },
     );
     fs.rmSync(dir, { recursive: true, force: true });

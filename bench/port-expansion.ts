@@ -2,7 +2,10 @@
  * The exposed-ports evaluator (interval arithmetic) against the seed's find_violation (lists of
  * single ports, bench/seed.ts) on the same ingress rules, timed in the same process.
  */
-import { evaluateSecurityGroup, securityGroupFromApi } from "../functions/rules/exposed-ports/evaluate";
+import {
+  evaluateSecurityGroup,
+  securityGroupFromApi,
+} from "../functions/rules/exposed-ports/evaluate";
 import { parsePortList } from "../functions/rules/ports";
 import { median } from "./scenarios";
 import { findViolation } from "./seed";

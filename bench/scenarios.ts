@@ -7,7 +7,10 @@ import { createHandler as createExposedPorts } from "../functions/rules/exposed-
 import { createHandler as createInactiveUsers } from "../functions/rules/iam-inactive-users/handler";
 import { createHandler as createMfaPolicy } from "../functions/rules/mfa-policy-attached/handler";
 import { parseCredentialReport } from "../functions/rules/credential-report";
-import { evaluateSecurityGroup, securityGroupFromApi } from "../functions/rules/exposed-ports/evaluate";
+import {
+  evaluateSecurityGroup,
+  securityGroupFromApi,
+} from "../functions/rules/exposed-ports/evaluate";
 import { evaluateInactiveUsers } from "../functions/rules/iam-inactive-users/evaluate";
 import {
   evaluateMfaPolicies,
@@ -15,6 +18,9 @@ import {
 } from "../functions/rules/mfa-policy-attached/evaluate";
 import { parsePortList } from "../functions/rules/ports";
 import { RESOURCE_TYPES } from "../functions/rules/verdict";
+import { exposedPorts } from "../functions/rules/exposed-ports";
+import { iamInactiveUsers } from "../functions/rules/iam-inactive-users";
+import { mfaPolicyAttached } from "../functions/rules/mfa-policy-attached";
 import type { ConfigRuleEvent } from "../functions/shared/config-event";
 import type { RuleHandler, RuleRunSummary } from "../functions/shared/rule-handler";
 import { SyntheticClients } from "./counting-clients";
@@ -46,20 +52,35 @@ export const PERIODIC_RULES: readonly PeriodicRule[] = [
   "mfa-policy-attached",
 ];
 
-/** Each function's configured timeout (components/*-rule.ts). */
+const DEFINITIONS = {
+  "iam-inactive-users": iamInactiveUsers,
+  "mfa-policy-attached": mfaPolicyAttached,
+  "exposed-ports": exposedPorts,
+};
+
+/** Each function's configured timeout, from its rule's definition. */
 export const TIMEOUT_SECONDS: Record<PeriodicRule | "exposed-ports", number> = {
-  "iam-inactive-users": 300,
-  "mfa-policy-attached": 120,
-  "exposed-ports": 30,
+  "iam-inactive-users": DEFINITIONS["iam-inactive-users"].timeoutSeconds,
+  "mfa-policy-attached": DEFINITIONS["mfa-policy-attached"].timeoutSeconds,
+  "exposed-ports": DEFINITIONS["exposed-ports"].timeoutSeconds,
 };
 export const LAMBDA_MAX_SECONDS = 900;
 
+/** Each rule's `ruleParameters` as its deployed rule holds them: encoded by its own codec. */
 export function ruleParameters(account: SyntheticAccount): Record<string, Record<string, string>> {
-  const exemptUsers = account.exemptUsers.join(",");
+  const exemptUsers = [...account.exemptUsers];
   return {
-    "iam-inactive-users": { maxInactiveDays: String(MAX_INACTIVE_DAYS), exemptUsers },
-    "mfa-policy-attached": { policyArn: MFA_POLICY_ARN, exemptUsers },
-    "exposed-ports": { forbiddenPorts: FORBIDDEN_PORTS },
+    "iam-inactive-users": DEFINITIONS["iam-inactive-users"].parameters.encode({
+      maxInactiveDays: MAX_INACTIVE_DAYS,
+      exemptUsers,
+    }),
+    "mfa-policy-attached": DEFINITIONS["mfa-policy-attached"].parameters.encode({
+      policyArn: MFA_POLICY_ARN,
+      exemptUsers,
+    }),
+    "exposed-ports": DEFINITIONS["exposed-ports"].parameters.encode({
+      forbiddenPorts: parsePortList(FORBIDDEN_PORTS),
+    }),
   };
 }
 

@@ -24,9 +24,9 @@ export interface RemediationFunctionArgs<Environment extends { mode: string }> {
  * events of one rule turning NON_COMPLIANT, exactly as AWS emits them, and, optionally, a
  * schedule. Only those EventBridge rules may invoke it.
  */
-export class RemediationFunction<
-  Environment extends { mode: string },
-> extends pulumi.ComponentResource {
+export class RemediationFunction<Environment extends { mode: string }>
+  extends pulumi.ComponentResource
+{
   public readonly functionArn: pulumi.Output<string>;
   public readonly eventRuleArn: pulumi.Output<string>;
 

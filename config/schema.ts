@@ -67,7 +67,10 @@ const awsPortList: Check<PortRange[]> = (value) => {
     } catch (error) {
       if (!isInvalidValue(error)) throw error;
       const reason = error.flaws[0]?.reason;
-      throw invalidValue(AWS_PORT_LIST_FORM, `${JSON.stringify(item.trim())}: ${reason ?? "not a port"}`);
+      throw invalidValue(
+        AWS_PORT_LIST_FORM,
+        `${JSON.stringify(item.trim())}: ${reason ?? "not a port"}`,
+      );
     }
     if (range.from < 1) throw invalidValue(AWS_PORT_LIST_FORM, "port 0 is not accepted by AWS");
     return range;
@@ -99,7 +102,8 @@ const tagMap: Check<Record<string, string>> = (value) => {
   }
   if (flaws.length > 0) throw invalidValue(TAGS_FORM, undefined, flaws);
   const total = Object.keys({ ...tags, ...PROGRAM_TAG }).length;
-  if (total > 50) throw invalidValue(TAGS_FORM, `${total} tags with the program's own; AWS allows 50`);
+  if (total > 50)
+    throw invalidValue(TAGS_FORM, `${total} tags with the program's own; AWS allows 50`);
   return tags;
 };
 

@@ -61,7 +61,8 @@ export const RULE_NAMES: readonly RuleName[] = RULES.map((rule) => rule.name);
 export function rulesFor(settings: Settings): RuleDefinition[] {
   return RULES.filter(
     (rule) =>
-      !settings.disabledRules.includes(rule.name) && (!rule.global || settings.recordGlobalResources),
+      !settings.disabledRules.includes(rule.name) &&
+      (!rule.global || settings.recordGlobalResources),
   );
 }
 
@@ -84,7 +85,12 @@ export function isLambdaRemediation(
  * (aws-us-gov). What fits with these fits in every account.
  */
 export function longestFacts(settings: Settings): StackFacts {
-  return { mfaPolicyArn: `arn:aws-us-gov:iam::123456789012:policy/${settings.mfaPolicyName}` };
+  // Read when asked for, so that only the rules using the ARN count mfaPolicyName as theirs.
+  return {
+    get mfaPolicyArn() {
+      return `arn:aws-us-gov:iam::123456789012:policy/${settings.mfaPolicyName}`;
+    },
+  };
 }
 
 /**
@@ -116,8 +122,9 @@ export function boundaryProblems(settings: Settings, namespace = "guardrails"): 
       `the InputParameters of the rule ${rule.name}`,
       "characters (AWS Config's limit)",
       (watched) =>
-        inputParametersText(rule.parameters.encode(rule.fromSettings(watched, longestFacts(watched))))
-          .length,
+        inputParametersText(
+          rule.parameters.encode(rule.fromSettings(watched, longestFacts(watched))),
+        ).length,
       MAX_INPUT_PARAMETERS_LENGTH,
     );
   }

@@ -10,10 +10,7 @@ import { Settings } from "../config";
 import { REMEDIATIONS, RuleName, isLambdaRemediation, rulesFor } from "../functions/catalog";
 import { SecurityGroupRule } from "../functions/remediation/exposed-ports/plan";
 import { AccountView, IamUserState, SecurityGroupState } from "../functions/rules/account";
-import {
-  indexCredentialReport,
-  parseCredentialReport,
-} from "../functions/rules/credential-report";
+import { indexCredentialReport, parseCredentialReport } from "../functions/rules/credential-report";
 import {
   instanceFromConfiguration,
   securityGroupFromConfiguration,

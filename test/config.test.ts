@@ -31,7 +31,7 @@ describe("stack settings", () => {
       { from: 22, to: 22 },
       { from: 3389, to: 3389 },
     ]);
-    assert.equal(settings.authorizedTcpPorts, "443");
+    assert.deepEqual(settings.authorizedTcpPorts, [{ from: 443, to: 443 }]);
     assert.equal(settings.authorizedUdpPorts, undefined);
     assert.equal(settings.maxInactiveDays, 90);
     assert.equal(settings.maxAccessKeyAge, 90);
@@ -135,7 +135,7 @@ describe("stack settings", () => {
     ["recorderName", "my recorder", /recorderName: "my recorder" is invalid/],
     ["logRetentionDays", 10, /logRetentionDays: 10 is invalid; expected one of 1, 3, 5/],
     ["disabledRules", ["ssh-rule"], /disabledRules\[0\]: "ssh-rule" is invalid.*restricted-ssh/],
-    ["tags", { "aws:owner": "x" }, /tags: .*\(tag key "aws:owner" is invalid\)/],
+    ["tags", { "aws:owner": "x" }, /tags\["aws:owner"\]: "aws:owner" is invalid \(not a tag key\)/],
     ["tags", ["Owner=x"], /tags: \["Owner=x"\] is invalid; expected a map/],
     ["restrictedSshTagKey", "", /restrictedSshTagKey: "" is invalid; expected a tag key/],
     [
@@ -152,15 +152,28 @@ describe("stack settings", () => {
     });
   }
 
-  it("rejects more exempt users than a Config rule parameter can carry", () => {
+  it("rejects more exempt users than a Config rule parameter can carry, naming the rule", () => {
     const users = Array.from(
       { length: 45 },
       (_, index) => `service-account-${String(index).padStart(3, "0")}`,
     );
-    const [problem] = problemsOf({ exemptUsers: users });
-    assert.match(
-      problem ?? "",
-      /^guardrails:exemptUsers: 45 names, 899 characters joined by commas, is too long; expected at most 850/,
+    const problems = problemsOf({ exemptUsers: users });
+    // What AWS Config would store: a JSON map of strings, the list itself JSON text inside it,
+    // the policy ARN in the longest partition name.
+    const length = (parameters: Record<string, string>) =>
+      JSON.stringify(parameters).length.toLocaleString("en");
+    const exemptUsers = JSON.stringify(users);
+    const policyArn = "arn:aws-us-gov:iam::123456789012:policy/DenyActionWithoutMFA";
+    assert.deepEqual(problems, [
+      `guardrails:exemptUsers, guardrails:maxInactiveDays: the InputParameters of the rule iam-inactive-users would be ${length({ maxInactiveDays: "90", exemptUsers })} characters (AWS Config's limit); expected at most 1,024. Exempt fewer users or shorten the names.`,
+      `guardrails:exemptUsers, guardrails:mfaPolicyName: the InputParameters of the rule mfa-policy-attached would be ${length({ policyArn, exemptUsers })} characters (AWS Config's limit); expected at most 1,024. Exempt fewer users or shorten the names.`,
+    ]);
+    // Where the IAM rules are disabled, nothing carries the list that far.
+    assert.doesNotThrow(() =>
+      parseSettings({
+        exemptUsers: users,
+        disabledRules: ["iam-inactive-users", "mfa-policy-attached"],
+      }),
     );
     assert.doesNotThrow(() => parseSettings({ exemptUsers: users.slice(0, 30) }));
   });

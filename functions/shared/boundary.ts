@@ -50,9 +50,10 @@ export function jsonListField<T>(check: Check<T[]>, form: string): FieldCodec<T[
       try {
         parsed = JSON.parse(text);
       } catch {
-        throw invalidValue(`a JSON list of ${form}`, "not JSON");
+        throw invalidValue(`a JSON list, each item ${form}`, "not JSON");
       }
-      if (!Array.isArray(parsed)) throw invalidValue(`a JSON list of ${form}`, "not a list");
+      if (!Array.isArray(parsed))
+        throw invalidValue(`a JSON list, each item ${form}`, "not a list");
       return check(parsed);
     },
   };
@@ -82,7 +83,7 @@ export interface BoundaryError extends Error {
 }
 
 export function boundaryError(source: BoundarySource, problems: string[]): BoundaryError {
-  return Object.assign(new Error(`Unreadable ${source}: ${problems.join(" ")}`), {
+  return Object.assign(new Error(problems.join(" ")), {
     name: "BoundaryError" as const,
     problems,
   });

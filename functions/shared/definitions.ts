@@ -19,11 +19,7 @@ import type { RuleHandler } from "./rule-handler";
 
 /** How often a periodic rule runs (AWS Config's MaximumExecutionFrequency). */
 export type ExecutionFrequency =
-  | "One_Hour"
-  | "Three_Hours"
-  | "Six_Hours"
-  | "Twelve_Hours"
-  | "TwentyFour_Hours";
+  "One_Hour" | "Three_Hours" | "Six_Hours" | "Twelve_Hours" | "TwentyFour_Hours";
 
 /** What only the deployment knows: outputs of other resources, resolved. */
 export interface StackFacts {
@@ -90,8 +86,9 @@ interface RemediationBase {
 }
 
 /** A remediation Lambda, triggered by the rule's compliance changes through EventBridge. */
-export interface LambdaRemediationDefinition<Environment extends { mode: string }>
-  extends RemediationBase {
+export interface LambdaRemediationDefinition<
+  Environment extends { mode: string },
+> extends RemediationBase {
   kind: "lambda";
   /** The function's environment variables, as Lambda stores them and the handler reads them. */
   environment: BoundaryCodec<Environment>;
@@ -133,8 +130,7 @@ export interface SsmDocumentContent {
 }
 
 export type RemediationDefinition =
-  | LambdaRemediationDefinition<{ mode: string }>
-  | SsmRemediationDefinition;
+  LambdaRemediationDefinition<{ mode: string }> | SsmRemediationDefinition;
 
 /** "report mode, would revoke ...", "revoke mode, will revoke ...": what a mode does. */
 export function inMode(mode: string, what: string): string {

@@ -84,8 +84,11 @@ export interface Remediation<Environment extends { mode: string }, S extends Ste
   actions: ActionSpecs<S, Clients>;
   /** Reads what the repair depends on and says what to do; changes nothing. */
   plan(change: ComplianceChange, environment: Environment, log: Logger): Promise<Array<S | NoStep>>;
-  /** Runs on an EventBridge schedule, for work no compliance change announces. */
-  sweep?(environment: Environment, log: Logger): Promise<Array<S | NoStep>>;
+  /**
+   * Runs on an EventBridge schedule, for work no compliance change announces; undefined where
+   * the settings leave no such work (the event is then ignored like any other).
+   */
+  sweep?(environment: Environment, log: Logger): Promise<Array<S | NoStep>> | undefined;
 }
 
 export interface RemediationDependencies {
@@ -128,13 +131,20 @@ export function createRemediationHandler<
     extra: Partial<RemediationSummary> = {},
   ): RemediationSummary => ({ remediation: remediation.name, mode, actions, ...extra });
 
-  async function carryOut(steps: Array<S | NoStep>, env: Environment): Promise<RemediationAction[]> {
+  async function carryOut(
+    steps: Array<S | NoStep>,
+    env: Environment,
+  ): Promise<RemediationAction[]> {
     const actions: RemediationAction[] = [];
     for (const step of steps) {
       actions.push({ ...step, outcome: await outcomeOf(step, env) } as RemediationAction);
     }
     for (const action of actions) {
-      log("INFO", "Remediation action", { remediation: remediation.name, mode: env.mode, ...action });
+      log("INFO", "Remediation action", {
+        remediation: remediation.name,
+        mode: env.mode,
+        ...action,
+      });
     }
     if (actions.length === 0) {
       log("INFO", "Nothing to remediate", { remediation: remediation.name, mode: env.mode });
@@ -142,7 +152,10 @@ export function createRemediationHandler<
     return actions;
   }
 
-  async function outcomeOf(step: S | NoStep, env: Environment): Promise<RemediationAction["outcome"]> {
+  async function outcomeOf(
+    step: S | NoStep,
+    env: Environment,
+  ): Promise<RemediationAction["outcome"]> {
     if (step.action === "none") return "already-done";
     if (env.mode === "report") return "reported";
     const spec = remediation.actions[step.action as Exclude<S["action"], "none">] as ActionSpec<
@@ -169,9 +182,11 @@ export function createRemediationHandler<
       return summary("unknown", [], { skipped: `unreadable settings: ${unreadable?.join(" ")}` });
     }
     const env = environment;
-    if (event?.["detail-type"] === "Scheduled Event" && event.source === "aws.events") {
-      if (remediation.sweep) return summary(env.mode, await carryOut(await remediation.sweep(env, log), env));
-    }
+    const sweep =
+      event?.["detail-type"] === "Scheduled Event" && event.source === "aws.events"
+        ? remediation.sweep?.(env, log)
+        : undefined;
+    if (sweep) return summary(env.mode, await carryOut(await sweep, env));
     const change = event ? parseComplianceChange(event) : undefined;
     const skip = (reason: string) => {
       log("WARN", "Event ignored", { remediation: remediation.name, reason });

@@ -8,7 +8,7 @@ import { buildStack, jsonInput, only, within } from "../helpers/program";
 const RULES = [
   {
     name: "exposed-ports",
-    component: "guardrails:index:ExposedPortsRule",
+    component: "exposed-ports",
     permissions: exposedPorts.PERMISSIONS,
     scope: ["AWS::EC2::SecurityGroup", "AWS::EC2::Instance"],
     periodic: undefined,
@@ -16,21 +16,21 @@ const RULES = [
   },
   {
     name: "iam-inactive-users",
-    component: "guardrails:index:InactiveUsersRule",
+    component: "iam-inactive-users",
     permissions: inactiveUsers.PERMISSIONS,
     scope: ["AWS::IAM::User"],
     periodic: "TwentyFour_Hours",
-    parameters: { maxInactiveDays: "45", exemptUsers: "ci-deployer,datadog" },
+    parameters: { maxInactiveDays: "45", exemptUsers: '["ci-deployer","datadog"]' },
   },
   {
     name: "mfa-policy-attached",
-    component: "guardrails:index:MfaPolicyRule",
+    component: "mfa-policy-attached",
     permissions: mfaPolicy.PERMISSIONS,
     scope: ["AWS::IAM::User"],
     periodic: "One_Hour",
     parameters: {
       policyArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/RequireMFA`,
-      exemptUsers: "ci-deployer,datadog",
+      exemptUsers: '["ci-deployer","datadog"]',
     },
   },
 ] as const;
@@ -59,7 +59,7 @@ describe("custom Config rules", () => {
     describe(expected.name, () => {
       let rule: ProgramRun;
       before(() => {
-        rule = within(run, expected.component);
+        rule = within(run, "guardrails:index:CustomConfigRule", expected.component);
       });
 
       it("is a CUSTOM_LAMBDA rule on its function, scoped, with parameters from stack config", () => {

@@ -58,7 +58,7 @@ describe("remediation resources", () => {
         ENFORCEMENT: "group",
         POLICY_ARN: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/DenyActionWithoutMFA`,
         GROUP_NAME: "mfa-required",
-        EXEMPT_USERS: "ci-deployer",
+        EXEMPT_USERS: '["ci-deployer"]',
       },
     },
     {
@@ -70,7 +70,7 @@ describe("remediation resources", () => {
         MODE: "delete",
         MAX_ACCESS_KEY_AGE: "90",
         KEY_DELETE_GRACE_DAYS: "14",
-        EXEMPT_USERS: "ci-deployer",
+        EXEMPT_USERS: '["ci-deployer"]',
       },
     },
   ];

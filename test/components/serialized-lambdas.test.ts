@@ -5,9 +5,23 @@ import { configEvent, fixture } from "../helpers/fixtures";
 import { invokeSerialized } from "../helpers/lambda-process";
 import { buildStack, only, within } from "../helpers/program";
 
+/** A rule's InputParameters as the plan gives them to AWS Config: its Lambda's `ruleParameters`. */
+function plannedParameters(run: ProgramRun, component: string): string {
+  const rule = only(
+    within(run, "guardrails:index:CustomConfigRule", component),
+    "aws:cfg/rule:Rule",
+  );
+  const text = rule.inputs.inputParameters;
+  assert.equal(typeof text, "string");
+  return text as string;
+}
+
 /** The `__index.js` text of a rule's function, exactly as `pulumi up` would upload it. */
 function uploadedCode(run: ProgramRun, component: string): string {
-  const code = only(within(run, component), "aws:lambda/function:Function").inputs.code as any;
+  const code = only(
+    within(run, "guardrails:index:CustomConfigRule", component),
+    "aws:lambda/function:Function",
+  ).inputs.code as any;
   const text = code.__archive["__index.js"]?.text;
   assert.equal(typeof text, "string", "the archive holds the serialized handler");
   return text;
@@ -28,7 +42,7 @@ describe("serialized Lambdas, run as uploaded", function () {
   const cases = [
     {
       rule: "exposed-ports",
-      component: "guardrails:index:ExposedPortsRule",
+      component: "exposed-ports",
       event: () => configEvent("sg-change"),
       expected: [
         [
@@ -41,11 +55,10 @@ describe("serialized Lambdas, run as uploaded", function () {
     },
     {
       rule: "mfa-policy-attached",
-      component: "guardrails:index:MfaPolicyRule",
+      component: "mfa-policy-attached",
       // A user in no group: judged from the item alone, so no IAM endpoint is needed.
       event: () =>
         configEvent("iam-user-change", {
-          ruleParameters: { policyArn: "arn:aws:iam::123456789012:policy/DenyActionWithoutMFA" },
           invoking: (invoking) => {
             invoking.configurationItem.configuration.groupList = [];
           },
@@ -61,7 +74,7 @@ describe("serialized Lambdas, run as uploaded", function () {
     },
     {
       rule: "iam-inactive-users",
-      component: "guardrails:index:InactiveUsersRule",
+      component: "iam-inactive-users",
       // A deleted user needs no credential report: the cold-start path, end to end.
       event: () =>
         configEvent("iam-user-change", {
@@ -82,7 +95,8 @@ describe("serialized Lambdas, run as uploaded", function () {
 
   for (const { rule, component, event, expected } of cases) {
     it(`${rule}: the uploaded code evaluates a real event and calls PutEvaluations`, async () => {
-      const invocation = event();
+      // The parameters the deployed rule hands its Lambda: the plan's, not the fixture's.
+      const invocation = { ...event(), ruleParameters: plannedParameters(run, component) };
       const outcome = await invokeSerialized(uploadedCode(run, component), invocation, {
         AWS_ENDPOINT_URL: listener.endpoint,
       });

@@ -659,7 +659,7 @@ describe("custom rules against moto (integration)", function () {
   // -------------------------------------------------------------------------------------------
 
   describe("iam-inactive-users", () => {
-    const PARAMETERS = { maxInactiveDays: "90", exemptUsers: "ci-deployer" };
+    const PARAMETERS = { maxInactiveDays: "90", exemptUsers: '["ci-deployer"]' };
     const users: Record<"fresh" | "keyUser" | "exempt", User> = {} as never;
 
     function handlerAt(now?: Date): RuleHandler {
@@ -766,7 +766,7 @@ describe("custom rules against moto (integration)", function () {
             tags: [],
           },
         },
-        { maxInactiveDays: "90" },
+        PARAMETERS,
       );
       const evaluation = only(await invoke(handlerAt(), event), user.UserId ?? "");
       assert.equal(evaluation.ComplianceType, "COMPLIANT");
@@ -813,7 +813,7 @@ describe("custom rules against moto (integration)", function () {
             tags: [],
           },
         },
-        { policyArn, exemptUsers: "ci-deployer" },
+        { policyArn, exemptUsers: '["ci-deployer"]' },
       );
     }
 
@@ -869,7 +869,7 @@ describe("custom rules against moto (integration)", function () {
       const now = new Date(Math.floor(Date.now() / 1000) * 1000);
       const evaluations = await invoke(
         handler,
-        scheduledEvent("mfa-policy-attached", { policyArn, exemptUsers: "ci-deployer" }, now),
+        scheduledEvent("mfa-policy-attached", { policyArn, exemptUsers: '["ci-deployer"]' }, now),
       );
       assert.deepEqual(compliance(evaluations), {
         [users.grouped.UserId ?? ""]: "COMPLIANT",

@@ -359,7 +359,7 @@ describe("remediations against moto (integration)", function () {
           ENFORCEMENT: enforcement,
           POLICY_ARN: policyArn,
           GROUP_NAME: GROUP,
-          EXEMPT_USERS: "ci-deployer",
+          EXEMPT_USERS: '["ci-deployer"]',
         },
         log,
       });
@@ -444,7 +444,7 @@ describe("remediations against moto (integration)", function () {
           MODE: mode,
           MAX_ACCESS_KEY_AGE: "90",
           KEY_DELETE_GRACE_DAYS: "14",
-          EXEMPT_USERS: "ci-deployer",
+          EXEMPT_USERS: '["ci-deployer"]',
         },
         now: () => now,
         log,

@@ -67,9 +67,9 @@ describe("policy settings", () => {
         assert.deepEqual(error.problems, [
           "maxInactiveDays is not a setting of this policy; it reads forbiddenPorts, exemptUsers, mfaPolicyName, maxAccessKeyAge.",
           'forbiddenPorts[1]: "1024-80" is invalid (1024 is greater than 80); expected a port 0-65535 or a range "from-to" with from <= to.',
-          'exemptUsers: "ci-deployer" is invalid; expected a list of IAM user names.',
+          'exemptUsers: "ci-deployer" is invalid; expected a list, each item an IAM user name: 1-64 letters, digits or +=,.@_-.',
           'mfaPolicyName: "Deny MFA" is invalid; expected an IAM policy name: 1-128 letters, digits or +=,.@_-.',
-          "maxAccessKeyAge: 0 is invalid; expected a whole number of days from 1 to 3650.",
+          "maxAccessKeyAge: 0 is invalid (out of range); expected a whole number from 1 to 3650.",
         ]);
         assert.match(error.message, /^Invalid config of policy mfa-policy-attached/);
         return true;
@@ -80,7 +80,7 @@ describe("policy settings", () => {
   it("refuse an empty forbiddenPorts", () => {
     assert.throws(
       () => readSettings("exposed-ports", ["forbiddenPorts"], withConfig({ forbiddenPorts: [] })),
-      /forbiddenPorts: \[\] is invalid; expected a non-empty list/,
+      /forbiddenPorts: \[\] is invalid \(empty: use disabledRules to turn the rule off\); expected a non-empty list/,
     );
   });
 

@@ -177,29 +177,27 @@ export function createHandler(
         return planUser(user.userName, settings);
       },
       // Only users this program tagged can have a key waiting for deletion: one listing finds them.
-      async sweep(settings) {
-        if (settings.mode !== "delete") return [];
-        const users = await collectPages(
-          paginateGetAccountAuthorizationDetails(
-            { client: iam, pageSize: 1000 },
-            { Filter: ["User"] },
-          ),
-          (page) => page.UserDetailList,
-        );
-        const isExempt = exemptionsOf(settings.exemptUsers);
-        const tagged = users.filter(
-          (user) =>
-            !isExempt(user.UserName ?? "") &&
-            (user.Tags ?? []).some((tag) => tag.Key?.startsWith(DEACTIVATED_TAG_PREFIX)),
-        );
-        const steps: UserKeyAction[] = [];
-        for (const user of tagged) steps.push(...(await planUser(user.UserName ?? "", settings)));
-        return steps;
-      },
+      sweep: (settings) => (settings.mode === "delete" ? sweepTagged(settings) : undefined),
     },
     { iam, now },
     dependencies,
   );
+
+  async function sweepTagged(settings: AccessKeyEnvironment): Promise<UserKeyAction[]> {
+    const users = await collectPages(
+      paginateGetAccountAuthorizationDetails({ client: iam, pageSize: 1000 }, { Filter: ["User"] }),
+      (page) => page.UserDetailList,
+    );
+    const isExempt = exemptionsOf(settings.exemptUsers);
+    const tagged = users.filter(
+      (user) =>
+        !isExempt(user.UserName ?? "") &&
+        (user.Tags ?? []).some((tag) => tag.Key?.startsWith(DEACTIVATED_TAG_PREFIX)),
+    );
+    const steps: UserKeyAction[] = [];
+    for (const user of tagged) steps.push(...(await planUser(user.UserName ?? "", settings)));
+    return steps;
+  }
 }
 
 /** The Lambda entry point when this module is deployed as is. */

@@ -44,7 +44,13 @@ export const remediateAccessKeys: LambdaRemediationDefinition<AccessKeyEnvironme
       { id: "access key 2", active: row.accessKey2Active, created: row.accessKey2LastRotated },
     ].flatMap((key) =>
       key.created
-        ? [{ id: key.id, status: key.active ? ("Active" as const) : ("Inactive" as const), createDate: key.created }]
+        ? [
+            {
+              id: key.id,
+              status: key.active ? ("Active" as const) : ("Inactive" as const),
+              createDate: key.created,
+            },
+          ]
         : [],
     );
     const steps = planKeyRemediation(keys, {}, environment, account.now).map((step) =>

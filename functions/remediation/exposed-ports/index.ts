@@ -24,11 +24,16 @@ export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvi
   timeoutSeconds: 60,
   memoryMb: 256,
   describe(verdict, account, { mode, forbiddenPorts }) {
-    const instance = account.instances.find((candidate) => candidate.instanceId === verdict.resourceId);
+    const instance = account.instances.find(
+      (candidate) => candidate.instanceId === verdict.resourceId,
+    );
     const groupIds = instance ? instance.securityGroupIds : [verdict.resourceId];
     const rules = groupIds.flatMap((groupId) => account.securityGroups.get(groupId)?.rules ?? []);
     const revocations = planRevocations(rules, forbiddenPorts);
     if (revocations.length === 0) return undefined;
-    return inMode(mode, `revoke ${revocations.map((r) => `${r.groupId}: ${r.exposure}`).join("; ")}`);
+    return inMode(
+      mode,
+      `revoke ${revocations.map((r) => `${r.groupId}: ${r.exposure}`).join("; ")}`,
+    );
   },
 };

@@ -39,7 +39,9 @@ const ACTIONS: ActionSpecs<Enforcing, Clients> = {
   "add-to-group": {
     permissions: ["iam:AddUserToGroup"],
     async run(step, { iam }) {
-      await iam.send(new AddUserToGroupCommand({ GroupName: step.groupName, UserName: step.userName }));
+      await iam.send(
+        new AddUserToGroupCommand({ GroupName: step.groupName, UserName: step.userName }),
+      );
       return "done";
     },
   },

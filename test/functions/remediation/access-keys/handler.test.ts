@@ -115,7 +115,7 @@ function setUp(mode: AccessKeyMode) {
         MODE: mode,
         MAX_ACCESS_KEY_AGE: "90",
         KEY_DELETE_GRACE_DAYS: "14",
-        EXEMPT_USERS: "ci-deployer",
+        EXEMPT_USERS: '["ci-deployer"]',
       },
       now: () => NOW,
       log: logger.log,

@@ -76,7 +76,12 @@ const EGRESS_ALL = rule("sgr-0a00000000egress", {
 const EGRESS_SSH = rule("sgr-0a0000000egress22", { IsEgress: true, CidrIpv4: "0.0.0.0/0" });
 
 function revocation(of: SecurityGroupRule, exposure: string): Revocation {
-  return { action: "revoke-ingress-rule", groupId: GROUP, ruleId: of.SecurityGroupRuleId ?? "", exposure };
+  return {
+    action: "revoke-ingress-rule",
+    groupId: GROUP,
+    ruleId: of.SecurityGroupRuleId ?? "",
+    exposure,
+  };
 }
 
 describe("exposed-ports remediation planner (planRevocations)", () => {

@@ -9,10 +9,7 @@ import {
   User,
 } from "@aws-sdk/client-iam";
 import { strict as assert } from "assert";
-import {
-  createHandler,
-  permissions,
-} from "../../../../functions/remediation/mfa-policy/handler";
+import { createHandler, permissions } from "../../../../functions/remediation/mfa-policy/handler";
 import { MfaEnforcement, MfaMode } from "../../../../functions/remediation/mfa-policy/plan";
 import { ComplianceChangeEvent } from "../../../../functions/shared/compliance-change";
 import { fixture } from "../../../helpers/fixtures";
@@ -115,7 +112,7 @@ function setUp(mode: MfaMode, enforcement: MfaEnforcement) {
         ENFORCEMENT: enforcement,
         POLICY_ARN: POLICY,
         GROUP_NAME: GROUP,
-        EXEMPT_USERS: "ci-deployer, break-glass",
+        EXEMPT_USERS: '["ci-deployer","break-glass"]',
       },
       log: logger.log,
     });
@@ -272,11 +269,17 @@ describe("remediate-mfa-policy handler", () => {
       assert.equal(summary.mode, "report");
     });
 
-    it("refuses to start without POLICY_ARN, naming the variable", () => {
-      assert.throws(
-        () => createHandler({ iam: new IAMClient({}), env: { MODE: "report", GROUP_NAME: GROUP } }),
-        /POLICY_ARN/,
-      );
+    it("does nothing without POLICY_ARN, and says so naming the variable", async () => {
+      const logger = memoryLogger();
+      const handler = createHandler({
+        iam: new IAMClient({}),
+        env: { MODE: "report", GROUP_NAME: GROUP },
+        log: logger.log,
+      });
+      const summary = await handler(complianceChange(BOB));
+      assert.deepEqual(summary.actions, []);
+      assert.match(summary.skipped ?? "", /environment\.POLICY_ARN: missing/);
+      assert.equal(logger.lines[0]?.level, "ERROR");
     });
   });
 

@@ -55,7 +55,11 @@ describe("mfa-policy remediation planner (planMfaRemediation)", () => {
       "policy through a group",
       { groupNames: ["developers", "mfa-required"] },
       "attach",
-      { action: "none", reason: "alice has DenyActionWithoutMFA through group mfa-required.", userName: "alice" },
+      {
+        action: "none",
+        reason: "alice has DenyActionWithoutMFA through group mfa-required.",
+        userName: "alice",
+      },
     ],
     [
       "not covered, group mode: add to the group",

@@ -17,6 +17,7 @@ import {
   REPORT_REUSE_MS,
   createHandler,
 } from "../../../../functions/rules/iam-inactive-users/handler";
+import { INACTIVE_USERS_PARAMETERS } from "../../../../functions/rules/iam-inactive-users/parameters";
 import { configEvent, configurationItem, fixtureText } from "../../../helpers/fixtures";
 import { stubClients, memoryLogger } from "../../../helpers/sdk";
 
@@ -135,7 +136,9 @@ describe("iam-inactive-users handler", () => {
     reportReady();
     aws.iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS });
     await handler().invoke(
-      configEvent("scheduled", { ruleParameters: { maxInactiveDays: "365", exemptUsers: "dave" } }),
+      configEvent("scheduled", {
+        ruleParameters: { maxInactiveDays: "365", exemptUsers: '["dave"]' },
+      }),
     );
     assert.deepEqual(
       evaluations().map((e) => [e.ComplianceResourceId, e.ComplianceType]),
@@ -201,6 +204,7 @@ describe("iam-inactive-users handler", () => {
       ],
     });
     const event = configEvent("oversized", {
+      ruleParameters: INACTIVE_USERS_PARAMETERS.encode({ maxInactiveDays: 90, exemptUsers: [] }),
       invoking: (invoking) => {
         invoking.configurationItemSummary.resourceType = "AWS::IAM::User";
         invoking.configurationItemSummary.resourceId = alice.resourceId;
@@ -251,11 +255,11 @@ describe("iam-inactive-users handler", () => {
   it("rejects a negative day count in the parameters, naming it", async () => {
     const run = handler();
     const summary = await run.invoke(
-      configEvent("scheduled", { ruleParameters: { maxInactiveDays: "-5" } }),
+      configEvent("scheduled", { ruleParameters: { maxInactiveDays: "-5", exemptUsers: "[]" } }),
     );
     assert.equal(
       summary.skipped,
-      'ruleParameters.maxInactiveDays: "-5" is invalid; expected a whole number of at least 1.',
+      'ruleParameters.maxInactiveDays: "-5" is invalid (out of range); expected a whole number from 1 to 3650.',
     );
     assert.equal(aws.iam.calls().length, 0);
   });
