@@ -64,7 +64,7 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["@pulumi/*", "@aws-sdk/*", "**/handler", "**/shared/*", "**/index", "./*/*"] },
+        { patterns: ["@pulumi/*", "@aws-sdk/*", "**/handler", "**/shared/*", "**/index"] },
       ],
     },
   },

@@ -27,7 +27,9 @@ function closureBytes(packages: readonly string[]): { bytes: number; files: numb
     const dir = path.join(ROOT, "node_modules", name);
     if (!fs.existsSync(dir)) return;
     seen.add(name);
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
     for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency);
   };
   packages.forEach(visit);
@@ -95,7 +97,8 @@ export async function measurePackages(): Promise<string[]> {
     const rule = run.resources.find(
       (r) => r.type === "aws:cfg/rule:Rule" && component !== undefined && r.parent === component,
     );
-    const ruleParameters = String(rule?.inputs.inputParameters ?? "{}");
+    const planned = rule?.inputs.inputParameters;
+    const ruleParameters = typeof planned === "string" ? planned : "{}";
     const samples = Array.from(
       { length: RUNS },
       () =>

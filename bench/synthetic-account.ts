@@ -269,7 +269,7 @@ export function syntheticAccount(n: number): SyntheticAccount {
 }
 
 export function ipPermissions(kind: GroupKind): ApiIpPermission[] {
-  return structuredClone(GROUP_KINDS[kind].permissions) as ApiIpPermission[];
+  return structuredClone(GROUP_KINDS[kind].permissions);
 }
 
 // The credential report, as IAM writes it: every column, the root account first, ISO dates

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { iamPolicyName, isInvalidValue } from "../functions/shared/checks";
 
 /**
  * IAM's policy variable for the caller's user name, kept literal in the document: IAM, not
@@ -72,7 +73,6 @@ export interface MfaPolicyDocumentArgs {
   partition?: string;
 }
 
-const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const PARTITION = /^aws(-[a-z]+)*$/;
 
@@ -91,7 +91,7 @@ const PARTITION = /^aws(-[a-z]+)*$/;
 export function mfaPolicyDocument(args: MfaPolicyDocumentArgs): PolicyDocument {
   const partition = args.partition ?? "aws";
   const problems = [
-    POLICY_NAME.test(args.policyName)
+    isIamPolicyName(args.policyName)
       ? undefined
       : `policyName ${JSON.stringify(args.policyName)} is not an IAM policy name (1-128 letters, digits or +=,.@_-)`,
     ACCOUNT_ID.test(args.accountId)
@@ -341,5 +341,15 @@ export class MfaEnforcement extends pulumi.ComponentResource {
       policyName: this.policyName,
       groupName: this.groupName,
     });
+  }
+}
+
+function isIamPolicyName(name: string): boolean {
+  try {
+    iamPolicyName(name);
+    return true;
+  } catch (error) {
+    if (isInvalidValue(error)) return false;
+    throw error;
   }
 }

@@ -263,11 +263,10 @@ export const CONFIG_SCHEMA = {
     type: "integer",
     default: 90,
     description: "CloudWatch Logs retention of every Lambda, in days (a value CloudWatch accepts).",
-    check: (value: unknown) => {
-      if (!LOG_RETENTION_DAYS.includes(value as (typeof LOG_RETENTION_DAYS)[number])) {
-        throw invalidValue(`one of ${LOG_RETENTION_DAYS.join(", ")}`);
-      }
-      return value as number;
+    check: (value: unknown): number => {
+      const days = LOG_RETENTION_DAYS.find((accepted) => accepted === value);
+      if (days === undefined) throw invalidValue(`one of ${LOG_RETENTION_DAYS.join(", ")}`);
+      return days;
     },
   },
   disabledRules: {

@@ -116,7 +116,7 @@ function securityGroupState(item: SnapshotItem): SecurityGroupState {
     groupName?: string;
     ipPermissionsEgress?: unknown[] | null;
   };
-  const ingress = securityGroupFromConfiguration((item.configuration ?? {}) as never);
+  const ingress = securityGroupFromConfiguration(item.configuration ?? {});
   const rules: SecurityGroupRule[] = ingress.ingress.flatMap((permission, index) =>
     [
       ...permission.ipv4Cidrs.map((cidr) => ({ CidrIpv4: cidr })),

@@ -127,7 +127,7 @@ function computedState(
   const arn =
     service === "iam"
       ? // IAM ARNs end with the resource's name: the given one, else the generated one.
-        `arn:aws:iam::${MOCK_ACCOUNT_ID}:${args.type.split(":")[2]?.toLowerCase()}/${typeof args.inputs?.name === "string" ? args.inputs.name : name}`
+        `arn:aws:iam::${MOCK_ACCOUNT_ID}:${args.type.split(":")[2]?.toLowerCase()}/${iamName(args.inputs as Record<string, unknown> | undefined, name)}`
       : service === "s3"
         ? `arn:aws:s3:::${name}`
         : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${name}`;
@@ -161,7 +161,7 @@ export async function runProgram(
   mocks.observe(pulumi.runtime.getMonitor() as unknown as MockMonitorLike);
   pulumi.runtime.setAllConfig(toPulumiConfig(options.config));
 
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
+  const outputs = await pulumi.runtime.runInPulumiStack(() => Promise.resolve(program()));
   const resolved = (await resolve(outputs ?? {})) as Record<string, unknown>;
   await pulumi.runtime.disconnect();
   const resources = await Promise.all(
@@ -225,7 +225,7 @@ async function resolveAssets(value: unknown): Promise<unknown> {
 
 async function resolve(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    return new Promise((done) => (value as pulumi.Output<unknown>).apply((inner) => done(inner)));
+    return new Promise((done) => value.apply((inner) => done(inner)));
   }
   if (Array.isArray(value)) return Promise.all(value.map(resolve));
   if (value && typeof value === "object") {
@@ -235,4 +235,10 @@ async function resolve(value: unknown): Promise<unknown> {
     return Object.fromEntries(entries);
   }
   return value;
+}
+
+/** The name an IAM resource was given, else its generated one. */
+function iamName(inputs: Record<string, unknown> | undefined, generated: string): string {
+  const given = inputs?.name;
+  return typeof given === "string" ? given : generated;
 }

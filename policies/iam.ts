@@ -94,7 +94,7 @@ export function attachedPolicyArn(
   if (arn !== UNKNOWN) return arn.endsWith(`:policy/${mfaPolicyName}`) ? standIn : arn;
   const isMfaPolicy = (attachment.propertyDependencies["policyArn"] ?? []).some((policy) => {
     if (policy.type !== TYPES.policy || knownText(policy, "name") !== mfaPolicyName) return false;
-    const path = known(() => policy.props["path"]);
+    const path = known<unknown>(() => policy.props["path"]);
     return path === undefined || path === "/";
   });
   return isMfaPolicy ? standIn : undefined;

@@ -29,7 +29,9 @@ export function logGroupOf(
   const named = (name: string | Unknown) =>
     name === UNKNOWN ? undefined : logGroups.find((group) => knownText(group, "name") === name);
 
-  const configured = known(() => fn.props["loggingConfig"]?.["logGroup"]);
+  const configured = known<unknown>(
+    () => (fn.props["loggingConfig"] as { logGroup?: unknown } | undefined)?.logGroup,
+  );
   if (typeof configured === "string") {
     return { expected: configured, logGroup: named(configured) };
   }
@@ -66,7 +68,7 @@ export const lambdaLogGroupRetention: StackValidationPolicy = {
         );
         continue;
       }
-      const retention = known(() => logGroup.props["retentionInDays"]);
+      const retention = known<unknown>(() => logGroup.props["retentionInDays"]);
       // Unknown at preview (computed from another output): judged at `pulumi up`.
       if (retention === UNKNOWN) continue;
       if (typeof retention !== "number" || retention <= 0) {

@@ -46,7 +46,7 @@ export function resourcesOfType(
 
 /** A string property, or UNKNOWN when it is unknown at preview or not text. */
 export function knownText(resource: PolicyResource, property: string): string | Unknown {
-  const value = known(() => resource.props[property]);
+  const value = known<unknown>(() => resource.props[property]);
   return typeof value === "string" ? value : UNKNOWN;
 }
 
@@ -63,9 +63,9 @@ export interface Reference {
 }
 
 export function reference(resource: PolicyResource, property: string): Reference {
-  const value = known(() => resource.props[property]);
+  const value = known<unknown>(() => resource.props[property]);
   const items: unknown[] = Array.isArray(value)
-    ? Array.from({ length: value.length }, (_, index) => known(() => value[index]))
+    ? Array.from({ length: value.length }, (_, index) => known<unknown>(() => value[index]))
     : [value];
   const names = items.filter((item): item is string => typeof item === "string");
   const unresolved = items.some((item) => item !== undefined && typeof item !== "string");

@@ -31,7 +31,10 @@ export function invalidValue(
   flaws?: Flaw[],
   value?: unknown,
 ): InvalidValue {
-  return Object.assign(new Error(reason ? `${reason}; expected ${form}` : `expected ${form}`), {
+  const what = flaws
+    ? flaws.map((flaw) => `${flaw.path}: ${JSON.stringify(flaw.value)} is invalid`).join("; ")
+    : reason;
+  return Object.assign(new Error(what ? `${what}; expected ${form}` : `expected ${form}`), {
     name: "InvalidValue" as const,
     form,
     flaws: flaws ?? [{ path: "", value, reason }],

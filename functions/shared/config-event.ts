@@ -91,7 +91,10 @@ function parseJsonObject(text: unknown, what: string): Record<string, unknown> {
 
 export function parseInvokingEvent(event: ConfigRuleEvent): Notification {
   const invoking = parseJsonObject(event.invokingEvent, "invokingEvent");
-  const notificationTime = String(invoking.notificationCreationTime ?? new Date().toISOString());
+  const notificationTime =
+    typeof invoking.notificationCreationTime === "string"
+      ? invoking.notificationCreationTime
+      : new Date().toISOString();
   switch (invoking.messageType) {
     case "ConfigurationItemChangeNotification": {
       const item = invoking.configurationItem as ConfigurationItem | undefined;

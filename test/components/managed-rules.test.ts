@@ -50,7 +50,7 @@ describe("managed rules", () => {
       assert.deepEqual(
         resource.inputs.inputParameters === undefined
           ? undefined
-          : JSON.parse(String(resource.inputs.inputParameters)),
+          : JSON.parse(resource.inputs.inputParameters as string),
         parameters,
       );
       assert.ok(

@@ -522,7 +522,9 @@ describe("remediations against moto (integration)", function () {
       assert.ok(sent.includes("GetAccountAuthorizationDetails"));
       assert.ok(!sent.includes("ListUsers"), "the sweep needs no ListUsers");
       assert.deepEqual(
-        sweep.actions.map((action) => `${action.userName} ${action.action} ${action.outcome}`),
+        sweep.actions.map(
+          (action) => `${String(action.userName)} ${action.action} ${action.outcome}`,
+        ),
         ["ivan delete done"],
       );
       assert.deepEqual(await keysOf("ivan"), []);

@@ -3,7 +3,6 @@
  * (built under mocks, as the offline job does) through every policy of the pack.
  */
 import { strict as assert } from "assert";
-import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../../policies/pack";
 import { buildStack } from "../helpers/program";
 import { resourceArgs, stackArgs, validateResource, validateStack } from "../helpers/policy-args";
@@ -16,12 +15,12 @@ async function violations(config: Record<string, unknown>): Promise<string[]> {
       found.push(`${policy.name} (${policy.enforcementLevel}): ${message}`);
     if ("validateStack" in policy) {
       const fakes = run.resources.map((r) => ({ type: r.type, name: r.urn, props: r.inputs }));
-      const stackPolicy = policy as StackValidationPolicy;
+      const stackPolicy = policy;
       (await validateStack(stackPolicy, stackArgs(fakes))).forEach((v) => report(v.message));
     } else {
       for (const resource of run.resources) {
         const args = resourceArgs(resource.type, resource.inputs, { name: resource.name });
-        const resourcePolicy = policy as ResourceValidationPolicy;
+        const resourcePolicy = policy;
         (await validateResource(resourcePolicy, args)).forEach((v) => report(v.message));
       }
     }

@@ -44,7 +44,7 @@ describe("policy pack", () => {
       "access-keys-rotated",
       "mfa-policy-attached",
     ]) {
-      assert.ok((RULE_NAMES as readonly string[]).includes(name), name);
+      assert.ok(RULE_NAMES.includes(name), name);
     }
   });
 

@@ -46,8 +46,9 @@ function handler(remainingMs = 240_000) {
     iam: new IAMClient({}),
     log: logger.log,
     now: () => NOW,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
+      return Promise.resolve();
     },
   });
   return {
