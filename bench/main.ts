@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the figures of SPEC §10, written to bench/results.md and printed.
+ * `npm run bench`: API calls, evaluator time, memory and wall time, package sizes and cold
+ * starts, written to bench/results.md and printed.
  *
  * - API calls per evaluation, by API, counted by a middleware on the real SDK clients that
  *   answers from a synthetic account (bench/counting-clients.ts); the seed's Lambdas

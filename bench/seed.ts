@@ -1,8 +1,8 @@
 /**
- * THE SEED'S ALGORITHMS, NOT THIS PROJECT'S: a line-by-line TypeScript port of seed 000
- * (awslabs/aws-config-rules' python/ec2-exposed-instance.py and python/iam-inactive-user.py, as
- * the article quotes them), kept only so that the benchmark can measure this project against
- * them in the same run, on the same data and in the same language.
+ * THE SEED'S ALGORITHMS, NOT THIS PROJECT'S: a line-by-line TypeScript port of
+ * awslabs/aws-config-rules' python/ec2-exposed-instance.py and python/iam-inactive-user.py (the
+ * baseline this benchmark calls "the seed"), kept only so that the benchmark can measure this
+ * project against them in the same run, on the same data and in the same language.
  *
  * Python semantics kept on purpose: `expand_range` and `find_exposed_ports` build lists of
  * single ports with range(); `port in exposed_ports` scans a list; a permission without

@@ -77,16 +77,16 @@ const ACCOUNT_ID = /^\d{12}$/;
 const PARTITION = /^aws(-[a-z]+)*$/;
 
 /**
- * The MFA enforcement policy of seed 003 ("DenyActionWithoutMFA"): users may manage their own
+ * The MFA enforcement policy ("DenyActionWithoutMFA"): users may manage their own
  * credentials and MFA device, and nothing else works until they sign in with MFA (at most an hour
  * ago). It also guards itself against being detached from others, edited or deleted.
  *
- * Against the seed: its ARNs are built from the configured name, account and partition (the seed
- * hard-codes `arn:aws:iam::*:policy/DenyActionWithoutMFAPolicy` whatever name the stack gives
- * the policy, so renaming it silently disabled the self-protection); `iam:DetachRolePolicy` joins
- * the detach guard; and `DenyOthersCredentialsWithoutMFA` keeps the no-MFA exemptions to the
- * caller's own user (in the seed, an administrator without MFA could reset another user's
- * password and enrol an MFA device on them, then sign in as that user with MFA).
+ * Its ARNs are built from the configured name, account and partition: a hard-coded
+ * `arn:aws:iam::*:policy/<name>` stops protecting the policy the moment the stack renames it.
+ * `iam:DetachRolePolicy` belongs in the detach guard with the user and group forms, and
+ * `DenyOthersCredentialsWithoutMFA` keeps the no-MFA exemptions to the caller's own user: without
+ * it, an administrator without MFA could reset another user's password and enrol an MFA device
+ * on them, then sign in as that user with MFA.
  */
 export function mfaPolicyDocument(args: MfaPolicyDocumentArgs): PolicyDocument {
   const partition = args.partition ?? "aws";
@@ -120,8 +120,8 @@ export function mfaPolicyDocument(args: MfaPolicyDocumentArgs): PolicyDocument {
       {
         // Deleting a managed policy in the console first detaches it from every user, group and
         // role, and only then fails on DeletePolicy: without this guard one mistaken delete
-        // strips MFA enforcement from everyone. Users may still detach it from themselves (the
-        // seed's emergency exit, undone by the Config rule's remediation).
+        // strips MFA enforcement from everyone. Users may still detach it from themselves (an
+        // emergency exit, undone by the Config rule's remediation).
         Sid: "DenyDetachOthersPolicy",
         Effect: "Deny",
         Action: ["iam:DetachUserPolicy", "iam:DetachGroupPolicy", "iam:DetachRolePolicy"],
@@ -249,7 +249,7 @@ export function mfaPolicyDocument(args: MfaPolicyDocumentArgs): PolicyDocument {
         Condition: mfaMissingOrStale,
       },
       {
-        // Not in the seed. The exemptions above are meant for one's own set-up, but a NotAction
+        // The exemptions above are meant for one's own set-up, but a NotAction
         // deny exempts them on every resource: an administrator without MFA could reset another
         // user's password and enable an MFA device of their own on that user, then sign in as
         // them with MFA. Without MFA, the exempted actions reach only the caller's own user and
@@ -289,7 +289,7 @@ export interface MfaEnforcementArgs {
  * The MFA enforcement policy and the IAM group that holds it; remediation adds users to the group.
  * A group rather than a policy attached to each user: the CIS conformance packs include
  * iam-user-no-policies-check, which fails every user with a directly attached policy, so
- * attaching it directly (the seed's way) trades one finding for another.
+ * attaching it directly trades one finding for another.
  *
  * The policy denies members of the group changing, deleting or detaching it, also when Pulumi
  * runs as such a member: deploy (and destroy) with a role or a user outside the group.

@@ -27,7 +27,7 @@ export const COMPLIANCE_MESSAGE = {
 };
 
 /**
- * Tells people what the rules found (seed 004): an SNS topic with e-mail subscriptions, and an
+ * Tells people what the rules found: an SNS topic with e-mail subscriptions, and an
  * EventBridge rule forwarding the compliance changes of this program's rules as readable text.
  * Remediations in report mode send what they would have done to the same topic.
  */

@@ -6,7 +6,6 @@
  * `readonly.auditor`.
  */
 import {
-  AddUserToGroupCommand,
   AttachGroupPolicyCommand,
   CreateGroupCommand,
   CreatePolicyCommand,

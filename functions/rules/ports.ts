@@ -3,7 +3,7 @@
  * the policy pack, so that "22", "1-1024" and 3389 mean the same thing everywhere.
  *
  * Interval arithmetic instead of expanded port lists: a rule opening 0-65535 against a forbidden
- * range 1-1024 is one comparison, not 65,536 list entries (the seed's approach).
+ * range 1-1024 is one comparison, not 65,536 list entries.
  */
 
 /** A closed interval of ports, `from <= to`. */

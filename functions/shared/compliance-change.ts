@@ -1,6 +1,7 @@
 /**
  * The EventBridge event "Config Rules Compliance Change" (source aws.config), as a remediation
- * Lambda receives it. Shape from the AWS Config developer guide and seed 004.
+ * Lambda receives it. Shape from the AWS Config developer guide ("Example Amazon EventBridge
+ * events for AWS Config").
  */
 
 export interface ComplianceChangeEvent {

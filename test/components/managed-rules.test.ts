@@ -66,7 +66,7 @@ describe("managed rules", () => {
     );
   });
 
-  it("scopes restricted-ssh by tag, as seed 004 does", () => {
+  it("scopes restricted-ssh by tag when restrictedSshTagKey is set", () => {
     const scope = rule(run, "restricted-ssh").inputs.scope as any;
     assert.equal(scope.tagKey, "Name");
     assert.equal(scope.tagValue, "test-config");
