@@ -9,7 +9,8 @@ import {
   evaluateSecurityGroup,
 } from "../functions/rules/exposed-ports/evaluate";
 import { PortRange } from "../functions/rules/ports";
-import { RuleName } from "../functions/catalog";
+import { exposedPorts as exposedPortsRule } from "../functions/rules/exposed-ports";
+import { vpcDefaultSecurityGroupClosed as defaultGroupRule } from "../functions/rules/managed";
 import { ResourceType, TYPES } from "./resource-types";
 import { validateType } from "./resources";
 import { configSchema, readSettings } from "./settings";
@@ -89,7 +90,8 @@ export function ingressRuleFromProps(
   };
 }
 
-const EXPOSED_PORTS: RuleName = "exposed-ports";
+/** Named as the Config rule it brings forward to preview. */
+const EXPOSED_PORTS = exposedPortsRule.name;
 const EXPOSED_PORTS_SETTINGS = ["forbiddenPorts"] as const;
 
 /** The message for a group the evaluator judges NON_COMPLIANT, nothing otherwise. */
@@ -133,7 +135,7 @@ function count(items: readonly unknown[] | undefined, what: string): string | un
 }
 
 export const vpcDefaultSecurityGroupClosed: ResourceValidationPolicy = {
-  name: "vpc-default-security-group-closed" satisfies RuleName,
+  name: defaultGroupRule.name,
   description:
     "Default security groups must have no ingress or egress rules: the vpc-default-security-group-closed Config rule, at preview.",
   enforcementLevel: "mandatory",

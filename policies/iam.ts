@@ -3,7 +3,8 @@
  * (mfa-policy-attached), judged on the stack before it is deployed.
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { RuleName } from "../functions/catalog";
+import { accessKeysRotated as accessKeysRule } from "../functions/rules/managed";
+import { mfaPolicyAttached as mfaRule } from "../functions/rules/mfa-policy-attached";
 import {
   GroupPolicies,
   UserPolicies,
@@ -22,7 +23,7 @@ import {
 } from "./resources";
 import { configSchema, readSettings } from "./settings";
 
-const ACCESS_KEYS_ROTATED: RuleName = "access-keys-rotated";
+const ACCESS_KEYS_ROTATED = accessKeysRule.name;
 const ACCESS_KEY_SETTINGS = ["maxAccessKeyAge"] as const;
 
 interface AccessKeyProps {
@@ -58,7 +59,7 @@ export const accessKeysRotated: ResourceValidationPolicy = {
   ),
 };
 
-const MFA_POLICY_ATTACHED: RuleName = "mfa-policy-attached";
+const MFA_POLICY_ATTACHED = mfaRule.name;
 const MFA_SETTINGS = ["mfaPolicyName", "exemptUsers"] as const;
 
 /**

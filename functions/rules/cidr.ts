@@ -1,0 +1,110 @@
+/**
+ * CIDR blocks as address intervals, so that the whole internet is recognised however it is
+ * written: `::/0` and `0:0:0:0:0:0:0:0/0` are the same block, and `0.0.0.0/1` with
+ * `128.0.0.0/1` is all of IPv4 as surely as `0.0.0.0/0`. Judging by string would let either
+ * through.
+ */
+
+export interface CidrBlock {
+  /** The text as given, for messages. */
+  text: string;
+  family: 4 | 6;
+  prefix: number;
+  first: bigint;
+  last: bigint;
+}
+
+const FAMILY_BITS = { 4: 32, 6: 128 } as const;
+
+/** The block a CIDR denotes (host bits ignored, as EC2 does), or undefined if it is not one. */
+export function parseCidr(text: string): CidrBlock | undefined {
+  const [address, prefixText, extra] = text.trim().split("/");
+  if (address === undefined || prefixText === undefined || extra !== undefined) return undefined;
+  if (!/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  const parsed = address.includes(":") ? parseIpv6(address) : parseIpv4(address);
+  if (!parsed) return undefined;
+  const bits = FAMILY_BITS[parsed.family];
+  if (prefix > bits) return undefined;
+  const hostBits = BigInt(bits - prefix);
+  const first = (parsed.value >> hostBits) << hostBits;
+  return { text, family: parsed.family, prefix, first, last: first + (1n << hostBits) - 1n };
+}
+
+function parseIpv4(address: string): { family: 4; value: bigint } | undefined {
+  const parts = address.split(".");
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
+    value = (value << 8n) | BigInt(part);
+  }
+  return { family: 4, value };
+}
+
+function parseIpv6(address: string): { family: 6; value: bigint } | undefined {
+  const halves = address.split("::");
+  if (halves.length > 2) return undefined;
+  const groups = (half: string | undefined) => (half ? half.split(":") : []);
+  const head = groups(halves[0]);
+  const tail = groups(halves[1]);
+  // An IPv4 tail (::ffff:10.0.0.1) is two groups.
+  const last = tail.length > 0 ? tail : head;
+  const dotted = last[last.length - 1];
+  if (dotted?.includes(".")) {
+    const ipv4 = parseIpv4(dotted);
+    if (!ipv4) return undefined;
+    last.splice(last.length - 1, 1, (ipv4.value >> 16n).toString(16), (ipv4.value & 0xffffn).toString(16));
+  }
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 1 ? 0 : missing).fill("0"), ...tail];
+  let value = 0n;
+  for (const group of all) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
+    value = (value << 16n) | BigInt(`0x${group}`);
+  }
+  return { family: 6, value };
+}
+
+/** Whether the blocks together hold every address of their family. */
+export function coverFamily(blocks: readonly CidrBlock[], family: 4 | 6): boolean {
+  const sorted = blocks
+    .filter((block) => block.family === family)
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  let next = 0n;
+  for (const block of sorted) {
+    if (block.first > next) return false;
+    if (block.last + 1n > next) next = block.last + 1n;
+  }
+  return next === 1n << BigInt(FAMILY_BITS[family]);
+}
+
+export function contains(outer: CidrBlock, inner: CidrBlock): boolean {
+  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
+}
+
+/**
+ * The blocks no other block contains (the first of equal ones): what has to go for the rest to
+ * stop adding up to the internet, while narrower blocks inside them are kept.
+ */
+export function outermost(blocks: readonly CidrBlock[]): CidrBlock[] {
+  return blocks.filter(
+    (block, index) =>
+      !blocks.some(
+        (other, otherIndex) =>
+          otherIndex !== index &&
+          contains(other, block) &&
+          (!contains(block, other) || otherIndex < index),
+      ),
+  );
+}
+
+/** How a set of blocks that covers a family is named: a /0 by itself, else its blocks. */
+export function describeCover(blocks: readonly CidrBlock[]): string {
+  const whole = blocks.find((block) => block.prefix === 0);
+  if (whole) return whole.family === 4 ? "0.0.0.0/0" : "::/0";
+  return outermost(blocks)
+    .map((block) => block.text.trim())
+    .join(" + ");
+}
