@@ -54,7 +54,12 @@ function parseIpv6(address: string): { family: 6; value: bigint } | undefined {
   if (dotted?.includes(".")) {
     const ipv4 = parseIpv4(dotted);
     if (!ipv4) return undefined;
-    last.splice(last.length - 1, 1, (ipv4.value >> 16n).toString(16), (ipv4.value & 0xffffn).toString(16));
+    last.splice(
+      last.length - 1,
+      1,
+      (ipv4.value >> 16n).toString(16),
+      (ipv4.value & 0xffffn).toString(16),
+    );
   }
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;

@@ -31,6 +31,16 @@ describe("exposed-ports policy", () => {
         "22/tcp open to ::/0",
       ],
       [
+        "SSH to both halves of IPv4",
+        [https, { ...ssh, cidrBlocks: ["0.0.0.0/1"] }, { ...ssh, cidrBlocks: ["128.0.0.0/1"] }],
+        "22/tcp open to 0.0.0.0/1 + 128.0.0.0/1",
+      ],
+      [
+        "SSH to ::/0 written out",
+        [https, { ...ssh, cidrBlocks: [], ipv6CidrBlocks: ["0:0:0:0:0:0:0:0/0"] }],
+        "22/tcp open to ::/0",
+      ],
+      [
         "a range 0-1024 that contains 22",
         [{ ...https, fromPort: 0, toPort: 1024 }, ssh],
         "22/tcp open to 0.0.0.0/0",

@@ -7,7 +7,14 @@
  * referenced groups and prefix lists kept; protocol -1 revoked when public; ICMP kept; egress
  * rules never touched; nothing to do on a clean group.
  */
-import { findExposures, describeExposures } from "../../rules/exposed-ports/evaluate";
+import { CidrBlock, outermost, parseCidr } from "../../rules/cidr";
+import {
+  Exposure,
+  IngressPermission,
+  describeExposures,
+  findExposures,
+  opensPorts,
+} from "../../rules/exposed-ports/evaluate";
 import { PortRange } from "../../rules/ports";
 
 /** What the remediation does about a violation: say what it would revoke, or revoke it. */
@@ -34,33 +41,67 @@ export interface Revocation {
   exposure: string;
 }
 
+/**
+ * The rules to revoke, per group: every rule whose CIDR is one of the outermost blocks that,
+ * together, open a forbidden port to the whole internet (a 0.0.0.0/0 rule, or 0.0.0.0/1 and
+ * 128.0.0.0/1 as two rules), on a protocol and ports that count for it. Narrower rules inside
+ * them stay; if they too add up to the internet, the next round takes them.
+ */
 export function planRevocations(
   rules: readonly SecurityGroupRule[],
   forbidden: readonly PortRange[],
 ): Revocation[] {
-  return rules.flatMap((rule) => {
-    if (rule.IsEgress || !rule.SecurityGroupRuleId || !rule.GroupId) return [];
-    const exposures = findExposures(
-      [
-        {
-          protocol: rule.IpProtocol ?? "-1",
-          fromPort: rule.FromPort,
-          toPort: rule.ToPort,
-          ipv4Cidrs: rule.CidrIpv4 ? [rule.CidrIpv4] : [],
-          ipv6Cidrs: rule.CidrIpv6 ? [rule.CidrIpv6] : [],
-        },
-      ],
-      forbidden,
-    );
-    return exposures.length > 0
-      ? [
-          {
-            action: "revoke-ingress-rule" as const,
-            groupId: rule.GroupId,
-            ruleId: rule.SecurityGroupRuleId,
-            exposure: describeExposures(exposures),
-          },
-        ]
-      : [];
+  const ingress = rules.filter(
+    (rule): rule is SecurityGroupRule & { SecurityGroupRuleId: string; GroupId: string } =>
+      !rule.IsEgress && !!rule.SecurityGroupRuleId && !!rule.GroupId,
+  );
+  const groups = [...new Set(ingress.map((rule) => rule.GroupId))];
+  return groups.flatMap((groupId) => {
+    let remaining = ingress.filter((rule) => rule.GroupId === groupId);
+    const revocations: Revocation[] = [];
+    for (;;) {
+      const exposures = findExposures(remaining.map(permissionOf), forbidden);
+      const revoked = remaining.flatMap((rule) => {
+        const opens = exposures.filter((exposure) => contributes(rule, exposure));
+        return opens.length > 0 ? [{ rule, exposure: describeExposures(opens) }] : [];
+      });
+      // In the order EC2 listed the rules, whichever round found them.
+      if (revoked.length === 0) {
+        return revocations.sort(
+          (a, b) =>
+            ingress.findIndex((rule) => rule.SecurityGroupRuleId === a.ruleId) -
+            ingress.findIndex((rule) => rule.SecurityGroupRuleId === b.ruleId),
+        );
+      }
+      for (const { rule, exposure } of revoked) {
+        revocations.push({
+          action: "revoke-ingress-rule",
+          groupId,
+          ruleId: rule.SecurityGroupRuleId,
+          exposure,
+        });
+      }
+      remaining = remaining.filter((rule) => !revoked.some((r) => r.rule === rule));
+    }
   });
+}
+
+function permissionOf(rule: SecurityGroupRule): IngressPermission {
+  return {
+    protocol: rule.IpProtocol ?? "-1",
+    fromPort: rule.FromPort,
+    toPort: rule.ToPort,
+    ipv4Cidrs: rule.CidrIpv4 ? [rule.CidrIpv4] : [],
+    ipv6Cidrs: rule.CidrIpv6 ? [rule.CidrIpv6] : [],
+  };
+}
+
+/** Whether the rule is one of the outermost blocks of the exposure, on a protocol and port of it. */
+function contributes(rule: SecurityGroupRule, exposure: Exposure): boolean {
+  const block = parseCidr(rule.CidrIpv4 ?? rule.CidrIpv6 ?? "");
+  if (!block) return false;
+  const same = (other: CidrBlock) =>
+    other.family === block.family && other.first === block.first && other.last === block.last;
+  if (!outermost(exposure.blocks).some(same)) return false;
+  return opensPorts(permissionOf(rule), exposure.protocol, exposure.ports);
 }

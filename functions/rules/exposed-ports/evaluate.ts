@@ -14,7 +14,8 @@
  * Interval arithmetic throughout: a 0-65535 permission against a 1-1024 forbidden range is one
  * comparison, not two lists of ports.
  */
-import { PortRange, formatPortRange, intersectPortRanges, mergePortRanges } from "../ports";
+import { CidrBlock, coverFamily, describeCover, parseCidr } from "../cidr";
+import { PortRange, formatPortRange, intersectPortRanges } from "../ports";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
 /** One ingress permission, whatever it came from (configuration item, EC2 API, Pulumi props). */
@@ -43,9 +44,13 @@ export interface InstanceSecurityGroups {
 export interface Exposure {
   ports: PortRange;
   protocol: "tcp" | "udp" | "all";
+  /** The whole internet as the permissions open it: "0.0.0.0/0", "0.0.0.0/1 + 128.0.0.0/1". */
   cidr: string;
+  /** The blocks that add up to it: what a repair revokes. */
+  blocks: CidrBlock[];
 }
 
+/** The whole internet, as AWS writes it. */
 export const PUBLIC_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
 
 const ALL_PORTS: PortRange = { from: 0, to: 65535 };
@@ -76,34 +81,96 @@ function openedPorts(permission: IngressPermission, protocol: Exposure["protocol
   return { from: Math.min(fromPort, toPort), to: Math.max(fromPort, toPort) };
 }
 
-/** Every (forbidden port range, protocol, public CIDR) the permissions expose, merged per pair. */
+/** Which permissions count for a protocol: all traffic counts for TCP and UDP too. */
+const COUNTED: Record<Exposure["protocol"], ReadonlyArray<Exposure["protocol"]>> = {
+  all: ["all"],
+  tcp: ["tcp", "all"],
+  udp: ["udp", "all"],
+};
+
+/** Whether the permission opens any of `ports` on a protocol that counts for `protocol`. */
+export function opensPorts(
+  permission: IngressPermission,
+  protocol: Exposure["protocol"],
+  ports: PortRange,
+): boolean {
+  const own = portProtocol(permission.protocol);
+  if (!own || !COUNTED[protocol].includes(own)) return false;
+  return intersectPortRanges(openedPorts(permission, own), ports) !== undefined;
+}
+
+/**
+ * Every forbidden port range the permissions open to the whole internet, per protocol and
+ * address family: a port is exposed when the CIDRs of the permissions opening it add up to all
+ * of IPv4 or of IPv6, in one block or in several (interval arithmetic on ports and addresses).
+ * A port open to all traffic is reported once, under "all".
+ */
 export function findExposures(
   ingress: readonly IngressPermission[],
   forbidden: readonly PortRange[],
 ): Exposure[] {
-  const byProtocolAndCidr = new Map<
-    string,
-    { protocol: Exposure["protocol"]; cidr: string; ports: PortRange[] }
-  >();
-  for (const permission of ingress) {
+  const opened = ingress.flatMap((permission) => {
     const protocol = portProtocol(permission.protocol);
-    if (!protocol) continue;
-    const cidrs = [...permission.ipv4Cidrs, ...permission.ipv6Cidrs]
-      .map((cidr) => cidr.trim())
-      .filter((cidr) => PUBLIC_CIDRS.includes(cidr));
-    if (cidrs.length === 0) continue;
-    const opened = openedPorts(permission, protocol);
-    const hits = forbidden.flatMap((range) => intersectPortRanges(opened, range) ?? []);
-    for (const cidr of cidrs) {
-      const key = `${protocol} ${cidr}`;
-      const entry = byProtocolAndCidr.get(key) ?? { protocol, cidr, ports: [] };
-      entry.ports.push(...hits);
-      byProtocolAndCidr.set(key, entry);
+    if (!protocol) return [];
+    const blocks = [...permission.ipv4Cidrs, ...permission.ipv6Cidrs].flatMap(
+      (cidr) => parseCidr(cidr) ?? [],
+    );
+    const ports = openedPorts(permission, protocol);
+    const hits = forbidden.flatMap((range) => intersectPortRanges(ports, range) ?? []);
+    return blocks.length > 0 && hits.length > 0 ? [{ protocol, blocks, hits }] : [];
+  });
+  const exposures: Exposure[] = [];
+  const openToAll: Record<4 | 6, PortRange[]> = { 4: [], 6: [] };
+  for (const protocol of ["all", "tcp", "udp"] as const) {
+    for (const family of [4, 6] as const) {
+      const counted = opened
+        .filter((permission) => COUNTED[protocol].includes(permission.protocol))
+        .map((permission) => ({
+          hits: permission.hits,
+          blocks: permission.blocks.filter((block) => block.family === family),
+        }))
+        .filter((permission) => permission.blocks.length > 0);
+      for (const segment of coveredSegments(counted, family)) {
+        // Ports open to all traffic are said once, under "all".
+        const said = openToAll[family].some(
+          (range) => range.from <= segment.ports.from && segment.ports.to <= range.to,
+        );
+        if (protocol !== "all" && said) continue;
+        if (protocol === "all") openToAll[family].push(segment.ports);
+        exposures.push({ ...segment, protocol });
+      }
     }
   }
-  return [...byProtocolAndCidr.values()].flatMap(({ protocol, cidr, ports }) =>
-    mergePortRanges(ports).map((range) => ({ ports: range, protocol, cidr })),
-  );
+  return exposures;
+}
+
+/**
+ * The port ranges on which the permissions' blocks cover the family, each with the blocks that
+ * cover it; adjacent ranges covered by the same blocks are merged.
+ */
+function coveredSegments(
+  permissions: ReadonlyArray<{ hits: readonly PortRange[]; blocks: readonly CidrBlock[] }>,
+  family: 4 | 6,
+): Array<{ ports: PortRange; cidr: string; blocks: CidrBlock[] }> {
+  const bounds = [
+    ...new Set(permissions.flatMap((p) => p.hits.flatMap((hit) => [hit.from, hit.to + 1]))),
+  ].sort((a, b) => a - b);
+  const segments: Array<{ ports: PortRange; cidr: string; blocks: CidrBlock[] }> = [];
+  for (let index = 0; index + 1 < bounds.length; index++) {
+    const ports = { from: bounds[index] ?? 0, to: (bounds[index + 1] ?? 0) - 1 };
+    const blocks = permissions
+      .filter((p) => p.hits.some((hit) => hit.from <= ports.from && ports.to <= hit.to))
+      .flatMap((p) => p.blocks);
+    if (!coverFamily(blocks, family)) continue;
+    const cidr = describeCover(blocks);
+    const previous = segments[segments.length - 1];
+    if (previous && previous.cidr === cidr && previous.ports.to + 1 === ports.from) {
+      previous.ports = { from: previous.ports.from, to: ports.to };
+    } else {
+      segments.push({ ports, cidr, blocks });
+    }
+  }
+  return segments;
 }
 
 /**
@@ -111,18 +178,26 @@ export function findExposures(
  * "all traffic open to ::/0 (includes 22, 3389)".
  */
 export function describeExposures(exposures: readonly Exposure[]): string {
-  const phrases = new Map<string, string[]>();
+  const phrases = new Map<
+    string,
+    { protocol: Exposure["protocol"]; cidr: string; ports: string[] }
+  >();
   for (const exposure of exposures) {
     const key = `${exposure.protocol} ${exposure.cidr}`;
-    phrases.set(key, [...(phrases.get(key) ?? []), formatPortRange(exposure.ports)]);
+    const phrase = phrases.get(key) ?? {
+      protocol: exposure.protocol,
+      cidr: exposure.cidr,
+      ports: [],
+    };
+    phrase.ports.push(formatPortRange(exposure.ports));
+    phrases.set(key, phrase);
   }
-  return [...phrases.entries()]
-    .map(([key, ports]) => {
-      const [protocol, cidr] = key.split(" ");
-      return protocol === "all"
+  return [...phrases.values()]
+    .map(({ protocol, cidr, ports }) =>
+      protocol === "all"
         ? `all traffic open to ${cidr} (includes ${ports.join(", ")})`
-        : `${ports.map((port) => `${port}/${protocol}`).join(", ")} open to ${cidr}`;
-    })
+        : `${ports.map((port) => `${port}/${protocol}`).join(", ")} open to ${cidr}`,
+    )
     .join("; ");
 }
 

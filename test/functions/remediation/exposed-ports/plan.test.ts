@@ -85,7 +85,37 @@ function revocation(of: SecurityGroupRule, exposure: string): Revocation {
 }
 
 describe("exposed-ports remediation planner (planRevocations)", () => {
+  const lowerHalf = rule("sgr-0a00000000000low4", { CidrIpv4: "0.0.0.0/1" });
+  const upperHalf = rule("sgr-0a0000000000high4", { CidrIpv4: "128.0.0.0/1" });
+  const privateSsh = rule("sgr-0a00000000000pri4", { CidrIpv4: "10.0.0.0/8" });
   const scenarios: Array<[string, SecurityGroupRule[], Revocation[]]> = [
+    [
+      "two halves of IPv4 as two rules: both revoked, the private rule inside one kept",
+      [lowerHalf, privateSsh, upperHalf],
+      [
+        revocation(lowerHalf, "22/tcp open to 0.0.0.0/1 + 128.0.0.0/1"),
+        revocation(upperHalf, "22/tcp open to 0.0.0.0/1 + 128.0.0.0/1"),
+      ],
+    ],
+    [
+      "::/0 written out: revoked",
+      [rule("sgr-0a0000000000full6", { CidrIpv6: "0:0:0:0:0:0:0:0/0" })],
+      [
+        revocation(
+          rule("sgr-0a0000000000full6", { CidrIpv6: "0:0:0:0:0:0:0:0/0" }),
+          "22/tcp open to ::/0",
+        ),
+      ],
+    ],
+    [
+      "a /0 and, inside it, halves that also add up: all of them, in two rounds",
+      [SSH_IPV4, lowerHalf, upperHalf],
+      [
+        revocation(SSH_IPV4, "22/tcp open to 0.0.0.0/0"),
+        revocation(lowerHalf, "22/tcp open to 0.0.0.0/1 + 128.0.0.0/1"),
+        revocation(upperHalf, "22/tcp open to 0.0.0.0/1 + 128.0.0.0/1"),
+      ],
+    ],
     [
       "IPv4 public rule on a forbidden port: revoked",
       [SSH_IPV4],

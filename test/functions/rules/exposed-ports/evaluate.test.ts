@@ -30,6 +30,88 @@ function judge(ingress: IngressPermission[], forbidden = SSH_RDP) {
 describe("exposed-ports evaluator", () => {
   const scenarios: Array<[string, IngressPermission[], string, string, string?]> = [
     ["22/tcp to 0.0.0.0/0", [permission({})], "NON_COMPLIANT", "22/tcp open to 0.0.0.0/0"],
+    // The whole internet spelled another way is still the whole internet.
+    [
+      "22/tcp to 0:0:0:0:0:0:0:0/0 (::/0 written out)",
+      [permission({ ipv4Cidrs: [], ipv6Cidrs: ["0:0:0:0:0:0:0:0/0"] })],
+      "NON_COMPLIANT",
+      "22/tcp open to ::/0",
+    ],
+    [
+      "22/tcp to 0.0.0.0/1 and 128.0.0.0/1 in one permission",
+      [permission({ ipv4Cidrs: ["0.0.0.0/1", "128.0.0.0/1"] })],
+      "NON_COMPLIANT",
+      "22/tcp open to 0.0.0.0/1 + 128.0.0.0/1",
+    ],
+    [
+      "22/tcp to ::/1 and 8000::/1 in two permissions of the group",
+      [
+        permission({ ipv4Cidrs: [], ipv6Cidrs: ["::/1"] }),
+        permission({ ipv4Cidrs: [], ipv6Cidrs: ["8000::/1"] }),
+      ],
+      "NON_COMPLIANT",
+      "22/tcp open to ::/1 + 8000::/1",
+    ],
+    [
+      "all traffic to 0.0.0.0/1 and 22/tcp to 128.0.0.0/1: 22 is open to everyone",
+      [
+        permission({ protocol: "-1", fromPort: -1, toPort: -1, ipv4Cidrs: ["0.0.0.0/1"] }),
+        permission({ ipv4Cidrs: ["128.0.0.0/1"] }),
+      ],
+      "NON_COMPLIANT",
+      "22/tcp open to 0.0.0.0/1 + 128.0.0.0/1",
+    ],
+    [
+      "halves on different ports add up to nothing",
+      [
+        permission({ ipv4Cidrs: ["0.0.0.0/1"] }),
+        permission({ fromPort: 3389, toPort: 3389, ipv4Cidrs: ["128.0.0.0/1"] }),
+      ],
+      "COMPLIANT",
+      "No forbidden port (22, 3389) open to the internet.",
+    ],
+    [
+      "a gap of one address is not the internet",
+      [
+        permission({
+          ipv4Cidrs: [
+            "0.0.0.0/1",
+            "128.0.0.0/2",
+            "192.0.0.0/3",
+            "224.0.0.0/4",
+            "240.0.0.0/5",
+            "248.0.0.0/6",
+            "252.0.0.0/7",
+            "254.0.0.0/8",
+            "255.0.0.0/9",
+            "255.128.0.0/10",
+            "255.192.0.0/11",
+            "255.224.0.0/12",
+            "255.240.0.0/13",
+            "255.248.0.0/14",
+            "255.252.0.0/15",
+            "255.254.0.0/16",
+            "255.255.0.0/17",
+            "255.255.128.0/18",
+            "255.255.192.0/19",
+            "255.255.224.0/20",
+            "255.255.240.0/21",
+            "255.255.248.0/22",
+            "255.255.252.0/23",
+            "255.255.254.0/24",
+            "255.255.255.0/25",
+            "255.255.255.128/26",
+            "255.255.255.192/27",
+            "255.255.255.224/28",
+            "255.255.255.240/29",
+            "255.255.255.248/30",
+            "255.255.255.252/31",
+          ],
+        }),
+      ],
+      "COMPLIANT",
+      "No forbidden port (22, 3389) open to the internet.",
+    ],
     [
       "22/tcp to ::/0 (IPv6)",
       [permission({ ipv4Cidrs: [], ipv6Cidrs: ["::/0"] })],
