@@ -6,7 +6,7 @@
 import { createHandler as createExposedPorts } from "../functions/rules/exposed-ports/handler";
 import { createHandler as createInactiveUsers } from "../functions/rules/iam-inactive-users/handler";
 import { createHandler as createMfaPolicy } from "../functions/rules/mfa-policy-attached/handler";
-import { parseCredentialReport } from "../functions/rules/credential-report";
+import { indexCredentialReport, parseCredentialReport } from "../functions/rules/credential-report";
 import {
   evaluateSecurityGroup,
   securityGroupFromApi,
@@ -321,7 +321,8 @@ export function evaluatorWork(
     }));
     return {
       parseCredentialReport: () => parseCredentialReport(csv),
-      evaluateInactiveUsers: () => evaluateInactiveUsers(users, rows, parameters, NOW),
+      evaluateInactiveUsers: () =>
+        evaluateInactiveUsers(users, indexCredentialReport(rows), parameters, NOW),
     };
   }
   if (rule === "mfa-policy-attached") {

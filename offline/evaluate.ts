@@ -18,7 +18,7 @@ import {
 import { fromAuthorizationDetails } from "../functions/rules/mfa-policy-attached/evaluate";
 import { RESOURCE_TYPES, Verdict } from "../functions/rules/verdict";
 import type { RemediationDefinition, StackFacts } from "../functions/shared/definitions";
-import { Snapshot, SnapshotItem } from "./snapshot";
+import { Snapshot } from "./snapshot";
 
 /** One line of the report; `--json` prints a list of these. */
 export interface RuleVerdict extends Verdict {
@@ -28,7 +28,7 @@ export interface RuleVerdict extends Verdict {
 }
 
 export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVerdict[] {
-  const account = accountView(snapshot);
+  const { account } = snapshot;
   const facts: StackFacts = {
     mfaPolicyArn: `arn:${account.partition}:iam::${account.accountId}:policy/${settings.mfaPolicyName}`,
   };
@@ -69,76 +69,6 @@ function describer(
   return (verdict) => remediation.describe(verdict, account, environment);
 }
 
-/** The snapshot read once into the evaluators' input types, indexed for lookups. */
-export function accountView(snapshot: Snapshot): AccountView {
-  const current = snapshot.items.filter(
-    (item) => item.configurationItemStatus !== "ResourceDeleted",
-  );
-  const securityGroups = new Map(
-    current
-      .filter((item) => item.resourceType === RESOURCE_TYPES.securityGroup)
-      .map((item) => [item.resourceId, securityGroupState(item)] as const),
-  );
-  const instances = current
-    .filter((item) => item.resourceType === RESOURCE_TYPES.instance)
-    .map((item) => instanceFromConfiguration(item.resourceId, item.configuration as never));
-  const { users: policies, groupPolicies } = fromAuthorizationDetails(
-    snapshot.authorizationDetails,
-  );
-  const details = new Map(
-    (snapshot.authorizationDetails.UserDetailList ?? []).map((user) => [user.UserId ?? "", user]),
-  );
-  const users = new Map<string, IamUserState>(
-    policies.map((user) => {
-      const detail = details.get(user.userId);
-      const created = detail?.CreateDate ? new Date(detail.CreateDate) : undefined;
-      return [user.userId, { ...user, arn: detail?.Arn ?? "", createDate: created }] as const;
-    }),
-  );
-  // The account and partition the snapshot was exported from, read from an IAM ARN; with no
-  // user there is nothing for the IAM rules to judge, and any account will do.
-  const [, partition = "aws", , , accountId = "000000000000"] =
-    [...users.values()][0]?.arn.split(":") ?? [];
-  return {
-    accountId,
-    partition,
-    now: snapshot.generatedTime,
-    securityGroups,
-    instances,
-    users,
-    groupPolicies,
-    credentialReport: indexCredentialReport(parseCredentialReport(snapshot.credentialReportCsv)),
-  };
-}
-
-function securityGroupState(item: SnapshotItem): SecurityGroupState {
-  const configuration = (item.configuration ?? {}) as {
-    groupName?: string;
-    ipPermissionsEgress?: unknown[] | null;
-  };
-  const ingress = securityGroupFromConfiguration(item.configuration ?? {});
-  const rules: SecurityGroupRule[] = ingress.ingress.flatMap((permission, index) =>
-    [
-      ...permission.ipv4Cidrs.map((cidr) => ({ CidrIpv4: cidr })),
-      ...permission.ipv6Cidrs.map((cidr) => ({ CidrIpv6: cidr })),
-    ].map((cidr, position) => ({
-      SecurityGroupRuleId: `${ingress.groupId}#${index}.${position}`,
-      GroupId: ingress.groupId,
-      IsEgress: false,
-      IpProtocol: permission.protocol,
-      FromPort: permission.fromPort ?? undefined,
-      ToPort: permission.toPort ?? undefined,
-      ...cidr,
-    })),
-  );
-  return {
-    ingress,
-    groupName: configuration.groupName,
-    egressRuleCount: configuration.ipPermissionsEgress?.length ?? 0,
-    rules,
-  };
-}
-
 /** The report for people: per rule, each resource's verdict, annotation and remediation. */
 export function renderVerdicts(verdicts: readonly RuleVerdict[], snapshot: Snapshot): string {
   const lines = [
@@ -148,6 +78,7 @@ export function renderVerdicts(verdicts: readonly RuleVerdict[], snapshot: Snaps
   for (const verdict of verdicts) {
     byRule.set(verdict.rule, [...(byRule.get(verdict.rule) ?? []), verdict]);
   }
+  lines.push(...snapshot.notes.map((note) => `(${note})`));
   for (const [rule, ofRule] of byRule) {
     const failing = ofRule.filter((verdict) => verdict.compliance === "NON_COMPLIANT").length;
     lines.push("", `${rule}: ${failing} NON_COMPLIANT of ${ofRule.length}`);

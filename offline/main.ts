@@ -6,12 +6,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ConfigError, parseSettings } from "../config";
+import { ConfigError, settingsFromConfig } from "../config";
 import { evaluateSnapshot, renderVerdicts } from "./evaluate";
-import { runProgram } from "./mock-runtime";
+import { runProgram, toPulumiConfig } from "./mock-runtime";
 import { planDocument, renderPlan } from "./plan";
 import { isSnapshotError, readSnapshot } from "./snapshot";
-import { StackFileError, projectConfig, readStackFile } from "./stack-file";
+import { StackFileError, readStackFile } from "./stack-file";
 
 const ROOT = path.join(__dirname, "..");
 export const DEMO_SNAPSHOT = path.join(ROOT, "examples", "demo-account");
@@ -73,7 +73,8 @@ async function main(argv: readonly string[]): Promise<number> {
     (options.json ? process.stderr : process.stdout).write(`${text}\n`);
 
   const stack = readStackFile(options.stackFile);
-  const settings = parseSettings(projectConfig(stack), stack.project);
+  // Decoded exactly as the deployed program decodes what the engine hands it.
+  const settings = settingsFromConfig(toPulumiConfig(stack.config), stack.project);
   const snapshot = options.snapshot ? readSnapshot(options.snapshot) : undefined;
 
   const region =

@@ -5,9 +5,30 @@
  *   config-items.json           aws configservice select-resource-config --expression "..."
  *   credential-report.json      aws iam get-credential-report
  *   authorization-details.json  aws iam get-account-authorization-details --filter User Group
+ *
+ * Every file is read and checked, entry by entry, with the readers the Lambdas use, before
+ * anything is evaluated or printed: each problem names the file, the entry and the expected
+ * shape, and all of them are reported together.
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { SecurityGroupRule } from "../functions/remediation/exposed-ports/plan";
+import type { AccountView, IamUserState, SecurityGroupState } from "../functions/rules/account";
+import { indexCredentialReport, parseCredentialReport } from "../functions/rules/credential-report";
+import {
+  InstanceSecurityGroups,
+  instanceFromConfiguration,
+  securityGroupFromConfiguration,
+} from "../functions/rules/exposed-ports/evaluate";
+import {
+  isUnreadable,
+  readDate,
+  readList,
+  readObject,
+  readOptionalText,
+  readText,
+} from "../functions/rules/unreadable";
+import { RESOURCE_TYPES } from "../functions/rules/verdict";
 
 export const SNAPSHOT_FILES = {
   configItems: {
@@ -23,136 +44,330 @@ export const SNAPSHOT_FILES = {
   authorizationDetails: {
     file: "authorization-details.json",
     expected:
-      'the output of `aws iam get-account-authorization-details --filter User Group`: {"UserDetailList": [...], "GroupDetailList": [...]}',
+      'the output of `aws iam get-account-authorization-details --filter User Group`: {"UserDetailList": [...], "GroupDetailList": [...]}, one page or a list of pages',
   },
 } as const;
 
-export interface SnapshotItem {
-  resourceId: string;
-  resourceName?: string | null;
-  resourceType: string;
-  configuration: unknown;
-  configurationItemCaptureTime?: string;
-  configurationItemStatus?: string;
-}
-
-export interface AuthorizationDetails {
-  UserDetailList?: Array<{
-    UserName?: string;
-    UserId?: string;
-    Arn?: string;
-    CreateDate?: string;
-    GroupList?: string[];
-    AttachedManagedPolicies?: Array<{ PolicyName?: string; PolicyArn?: string }>;
-  }>;
-  GroupDetailList?: Array<{
-    GroupName?: string;
-    AttachedManagedPolicies?: Array<{ PolicyArn?: string }>;
-  }>;
-}
-
 export interface Snapshot {
   dir: string;
-  items: SnapshotItem[];
-  credentialReportCsv: string;
-  /** When IAM generated the report: the snapshot's "now" for ages. */
+  /** When IAM generated the credential report: the snapshot's "now" for ages. */
   generatedTime: Date;
-  authorizationDetails: AuthorizationDetails;
+  account: AccountView;
+  /** What was read but left out, for people: duplicates, items AWS Config did not record. */
+  notes: string[];
 }
 
 export interface SnapshotError extends Error {
   name: "SnapshotError";
+  problems: string[];
 }
 
-function snapshotError(file: string, problem: string, expected: string): SnapshotError {
-  return Object.assign(new Error(`${file}: ${problem}; expected ${expected}`), {
-    name: "SnapshotError" as const,
-  });
+function snapshotError(problems: string[]): SnapshotError {
+  return Object.assign(
+    new Error(
+      problems.length === 1
+        ? (problems[0] ?? "")
+        : `the snapshot has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    ),
+    { name: "SnapshotError" as const, problems },
+  );
 }
 
 export function isSnapshotError(error: unknown): error is SnapshotError {
   return error instanceof Error && error.name === "SnapshotError";
 }
 
-function readJson(dir: string, spec: { file: string; expected: string }): unknown {
+/** Collects problems instead of stopping at the first. */
+class Problems {
+  readonly list: string[] = [];
+  add(file: string, entry: string, problem: string, expected?: string): void {
+    this.list.push(
+      `${file}: ${entry ? `${entry}: ` : ""}${problem}${expected ? `; expected ${expected}` : ""}`,
+    );
+  }
+  /** The reader's value, or undefined with the problem recorded (an UnreadableInput). */
+  read<T>(file: string, entry: string, reader: () => T): T | undefined {
+    try {
+      return reader();
+    } catch (error) {
+      if (!isUnreadable(error)) throw error;
+      this.add(file, entry, error.message);
+      return undefined;
+    }
+  }
+}
+
+function readJson(
+  dir: string,
+  spec: { file: string; expected: string },
+  problems: Problems,
+): unknown {
   const file = path.join(dir, spec.file);
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw snapshotError(
+    problems.add(
       file,
+      "",
       `cannot read it (${(error as NodeJS.ErrnoException).code})`,
       spec.expected,
     );
+    return undefined;
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw snapshotError(file, `not valid JSON (${(error as Error).message})`, spec.expected);
+    problems.add(file, "", `not valid JSON (${(error as Error).message})`, spec.expected);
+    return undefined;
   }
 }
 
 export function readSnapshot(dir: string): Snapshot {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw snapshotError([
+      `${dir}: no such folder; expected a folder holding ${Object.values(SNAPSHOT_FILES)
+        .map((spec) => spec.file)
+        .join(", ")}`,
+    ]);
+  }
+  const problems = new Problems();
+  const notes: string[] = [];
+  const items = readConfigItems(dir, problems, notes);
+  const report = readCredentialReport(dir, problems);
+  const details = readAuthorizationDetails(dir, problems, notes);
+  if (problems.list.length > 0 || !report || !details) throw snapshotError(problems.list);
+
+  const users = new Map<string, IamUserState>(details.users.map((user) => [user.userId, user]));
+  // The account and partition the snapshot was exported from, read from an IAM ARN; with no
+  // user there is nothing for the IAM rules to judge, and any account will do.
+  const [, partition = "aws", , , accountId = "000000000000"] =
+    details.users[0]?.arn.split(":") ?? [];
   return {
     dir,
-    items: readConfigItems(dir),
-    ...readCredentialReport(dir),
-    authorizationDetails: readAuthorizationDetails(dir),
+    generatedTime: report.generatedTime,
+    notes,
+    account: {
+      accountId,
+      partition,
+      now: report.generatedTime,
+      securityGroups: items.securityGroups,
+      instances: items.instances,
+      users,
+      groupPolicies: details.groupPolicies,
+      credentialReport: report.report,
+    },
   };
+}
+
+interface ConfigItems {
+  securityGroups: Map<string, SecurityGroupState>;
+  instances: InstanceSecurityGroups[];
 }
 
 /** One page, or a list of pages (several `--no-paginate` calls saved together). */
-function readConfigItems(dir: string): SnapshotItem[] {
+function readConfigItems(dir: string, problems: Problems, notes: string[]): ConfigItems {
   const spec = SNAPSHOT_FILES.configItems;
   const file = path.join(dir, spec.file);
-  const document = readJson(dir, spec);
+  const result: ConfigItems = { securityGroups: new Map(), instances: [] };
+  const document = readJson(dir, spec, problems);
+  if (document === undefined) return result;
   const pages = Array.isArray(document) ? document : [document];
-  return pages.flatMap((page, pageIndex) => {
-    const results = (page as { Results?: unknown })?.Results;
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let notRecorded = 0;
+  pages.forEach((page, pageIndex) => {
+    const results = (page as { Results?: unknown } | null)?.Results;
+    const where = pages.length > 1 ? `page ${pageIndex + 1}` : "";
     if (!Array.isArray(results)) {
-      throw snapshotError(file, `page ${pageIndex + 1} has no "Results" list`, spec.expected);
+      problems.add(file, where, 'no "Results" list', spec.expected);
+      return;
     }
-    return results.map((result, index) => {
-      let item: SnapshotItem;
-      try {
-        item = (typeof result === "string" ? JSON.parse(result) : result) as SnapshotItem;
-      } catch {
-        throw snapshotError(file, `Results[${index}] is not JSON text`, spec.expected);
+    results.forEach((entry: unknown, index) => {
+      const at = `${where ? `${where} ` : ""}Results[${index}]`;
+      let value: unknown = entry;
+      if (typeof entry === "string") {
+        try {
+          value = JSON.parse(entry);
+        } catch {
+          problems.add(file, at, "not JSON text", "each result the JSON text of an item");
+          return;
+        }
       }
-      if (!item?.resourceType || !item.resourceId) {
-        throw snapshotError(
-          file,
-          `Results[${index}] lacks resourceType or resourceId (select them)`,
-          spec.expected,
+      const item = problems.read(file, at, () => readObject(value, "item"));
+      if (!item) return;
+      const type = problems.read(file, at, () => readText(item.resourceType, "resourceType"));
+      const id = problems.read(file, at, () => readText(item.resourceId, "resourceId"));
+      if (!type || !id) return;
+      // The same resource on two pages (pages saved twice, or overlapping) is one resource.
+      const key = `${type} ${id}`;
+      if (seen.has(key)) {
+        duplicates++;
+        return;
+      }
+      seen.add(key);
+      const status = problems.read(file, `${at} (${id})`, () =>
+        readOptionalText(item.configurationItemStatus, "configurationItemStatus"),
+      );
+      const configuration = problems.read(file, `${at} (${id})`, () =>
+        configurationOf(item.configuration),
+      );
+      if (
+        status?.startsWith("ResourceDeleted") ||
+        status === "ResourceNotRecorded" ||
+        configuration === null
+      ) {
+        notRecorded++;
+        return;
+      }
+      if (configuration === undefined) return;
+      if (type === RESOURCE_TYPES.securityGroup) {
+        const group = problems.read(file, `${at} (${id})`, () =>
+          securityGroupState(id, configuration),
         );
+        if (group) result.securityGroups.set(id, group);
+      } else if (type === RESOURCE_TYPES.instance) {
+        const instance = problems.read(file, `${at} (${id})`, () =>
+          instanceFromConfiguration(id, configuration),
+        );
+        if (instance) result.instances.push(instance);
       }
-      return item;
     });
   });
+  if (duplicates > 0) {
+    notes.push(`${file}: ${duplicates} item(s) listed more than once, counted once.`);
+  }
+  if (notRecorded > 0) {
+    notes.push(`${file}: ${notRecorded} deleted or unrecorded item(s) left out.`);
+  }
+  return result;
 }
 
-function readCredentialReport(dir: string): { credentialReportCsv: string; generatedTime: Date } {
-  const spec = SNAPSHOT_FILES.credentialReport;
-  const file = path.join(dir, spec.file);
-  const document = readJson(dir, spec) as { Content?: unknown; GeneratedTime?: unknown };
-  if (typeof document?.Content !== "string")
-    throw snapshotError(file, 'no "Content"', spec.expected);
-  const generatedTime = new Date(String(document.GeneratedTime));
-  if (Number.isNaN(generatedTime.getTime())) {
-    throw snapshotError(file, '"GeneratedTime" is not a date', spec.expected);
+/** `configuration` as an object; the CLI gives it as one, a hand-made export may give JSON text. */
+function configurationOf(value: unknown): Record<string, unknown> | null | undefined {
+  if (value === null) return null;
+  if (typeof value === "string") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return readObject(value, "configuration");
+    }
+    return parsed === null ? null : readObject(parsed, "configuration");
   }
+  if (value === undefined) return readObject(value, "configuration (select it)");
+  return readObject(value, "configuration");
+}
+
+function securityGroupState(
+  id: string,
+  configuration: Record<string, unknown>,
+): SecurityGroupState {
+  const ingress = securityGroupFromConfiguration(id, configuration);
+  // EC2's rule model, as DescribeSecurityGroupRules lists it: one rule per CIDR.
+  const rules: SecurityGroupRule[] = ingress.ingress.flatMap((permission, index) =>
+    [
+      ...permission.ipv4Cidrs.map((cidr) => ({ CidrIpv4: cidr })),
+      ...permission.ipv6Cidrs.map((cidr) => ({ CidrIpv6: cidr })),
+    ].map((cidr, position) => ({
+      SecurityGroupRuleId: `${id}#${index}.${position}`,
+      GroupId: id,
+      IsEgress: false,
+      IpProtocol: permission.protocol,
+      FromPort: permission.fromPort ?? undefined,
+      ToPort: permission.toPort ?? undefined,
+      ...cidr,
+    })),
+  );
   return {
-    credentialReportCsv: Buffer.from(document.Content, "base64").toString("utf8"),
-    generatedTime,
+    ingress,
+    groupName: readOptionalText(configuration.groupName, "configuration.groupName"),
+    egressRuleCount: readList(
+      configuration.ipPermissionsEgress,
+      "configuration.ipPermissionsEgress",
+    ).length,
+    rules,
   };
 }
 
-function readAuthorizationDetails(dir: string): AuthorizationDetails {
-  const spec = SNAPSHOT_FILES.authorizationDetails;
-  const document = readJson(dir, spec) as AuthorizationDetails;
-  if (!Array.isArray(document?.UserDetailList)) {
-    throw snapshotError(path.join(dir, spec.file), 'no "UserDetailList"', spec.expected);
+function readCredentialReport(dir: string, problems: Problems) {
+  const spec = SNAPSHOT_FILES.credentialReport;
+  const file = path.join(dir, spec.file);
+  const document = readJson(dir, spec, problems) as
+    { Content?: unknown; GeneratedTime?: unknown } | undefined;
+  if (document === undefined) return undefined;
+  if (typeof document?.Content !== "string") {
+    problems.add(file, "", 'no "Content"', spec.expected);
+    return undefined;
   }
-  return document;
+  const generatedTime = problems.read(file, "", () =>
+    readDate(document.GeneratedTime, "GeneratedTime"),
+  );
+  const csv = Buffer.from(document.Content, "base64").toString("utf8");
+  const rows = problems.read(file, "Content", () => parseCredentialReport(csv));
+  if (!generatedTime || !rows) return undefined;
+  return { generatedTime, report: indexCredentialReport(rows, generatedTime) };
+}
+
+function readAuthorizationDetails(dir: string, problems: Problems, notes: string[]) {
+  const spec = SNAPSHOT_FILES.authorizationDetails;
+  const file = path.join(dir, spec.file);
+  const document = readJson(dir, spec, problems);
+  if (document === undefined) return undefined;
+  const pages = Array.isArray(document) ? document : [document];
+  const users: IamUserState[] = [];
+  const groupPolicies = new Map<string, string[]>();
+  const seen = new Set<string>();
+  let duplicates = 0;
+  pages.forEach((page, pageIndex) => {
+    const where = pages.length > 1 ? `page ${pageIndex + 1} ` : "";
+    const list = (page as { UserDetailList?: unknown } | null)?.UserDetailList;
+    if (!Array.isArray(list)) {
+      problems.add(file, where.trim(), 'no "UserDetailList"', spec.expected);
+      return;
+    }
+    list.forEach((entry: unknown, index) => {
+      const user = problems.read(file, `${where}UserDetailList[${index}]`, () => readUser(entry));
+      if (!user) return;
+      if (seen.has(user.userId)) duplicates++;
+      else {
+        seen.add(user.userId);
+        users.push(user);
+      }
+    });
+    const groups = (page as { GroupDetailList?: unknown }).GroupDetailList;
+    problems.read(file, `${where}GroupDetailList`, () =>
+      readList(groups, "GroupDetailList").forEach((entry, index) => {
+        const at = `GroupDetailList[${index}]`;
+        const group = readObject(entry, at);
+        const name = readText(group.GroupName, `${at}.GroupName`);
+        groupPolicies.set(name, policyArns(group.AttachedManagedPolicies, at));
+      }),
+    );
+  });
+  if (duplicates > 0) {
+    notes.push(`${file}: ${duplicates} user(s) listed more than once, counted once.`);
+  }
+  return { users, groupPolicies };
+}
+
+function readUser(entry: unknown): IamUserState {
+  const user = readObject(entry, "user");
+  return {
+    userId: readText(user.UserId, "UserId"),
+    userName: readText(user.UserName, "UserName"),
+    arn: readText(user.Arn, "Arn"),
+    createDate: user.CreateDate === undefined ? undefined : readDate(user.CreateDate, "CreateDate"),
+    groupNames: readList(user.GroupList, "GroupList").map((group, index) =>
+      readText(group, `GroupList[${index}]`),
+    ),
+    attachedPolicyArns: policyArns(user.AttachedManagedPolicies, "user"),
+  };
+}
+
+function policyArns(value: unknown, at: string): string[] {
+  return readList(value, `${at}.AttachedManagedPolicies`).map((policy, index) => {
+    const where = `${at}.AttachedManagedPolicies[${index}]`;
+    return readText(readObject(policy, where).PolicyArn, `${where}.PolicyArn`);
+  });
 }

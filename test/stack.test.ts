@@ -336,16 +336,22 @@ describe("npm start and the deployed handlers agree on exempt users", () => {
       const run = await buildStack({ exemptUsers });
       const { inputParameters } = ruleOf(run, rule);
       const parameters = JSON.parse(inputParameters);
+      // The very files npm start read, as IAM would answer.
+      const details = JSON.parse(
+        fs.readFileSync(path.join(dir, "authorization-details.json"), "utf8"),
+      );
+      const exported = JSON.parse(
+        fs.readFileSync(path.join(dir, "credential-report.json"), "utf8"),
+      );
       if (rule === "mfa-policy-attached") {
         // The snapshot's account, not the mock's: the same policy, by the same name.
-        parameters.policyArn = `arn:aws:iam::${snapshot.authorizationDetails.UserDetailList?.[0]?.Arn?.split(":")[4]}:policy/DenyActionWithoutMFA`;
+        parameters.policyArn = `arn:aws:iam::${snapshot.account.accountId}:policy/DenyActionWithoutMFA`;
       }
       const aws = { iam: mockClient(IAMClient), config: mockClient(ConfigServiceClient) };
       try {
-        const details = snapshot.authorizationDetails;
-        aws.iam.on(GetAccountAuthorizationDetailsCommand).resolves(details as any);
+        aws.iam.on(GetAccountAuthorizationDetailsCommand).resolves(details);
         aws.iam.on(ListUsersCommand).resolves({
-          Users: (details.UserDetailList ?? []).map((user) => ({
+          Users: details.UserDetailList.map((user: any) => ({
             UserName: user.UserName ?? "",
             UserId: user.UserId ?? "",
             Arn: user.Arn ?? "",
@@ -355,8 +361,9 @@ describe("npm start and the deployed handlers agree on exempt users", () => {
         });
         aws.iam.on(GenerateCredentialReportCommand).resolves({ State: "COMPLETE" });
         aws.iam.on(GetCredentialReportCommand).resolves({
-          Content: Buffer.from(snapshot.credentialReportCsv),
+          Content: Buffer.from(exported.Content, "base64"),
           ReportFormat: "text/csv",
+          GeneratedTime: new Date(exported.GeneratedTime),
         });
         aws.config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
         const dependencies = {

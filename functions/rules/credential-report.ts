@@ -2,6 +2,7 @@
  * The IAM credential report (GetCredentialReport's CSV), parsed into typed rows. One report
  * holds every user's credential use, so a rule reads it once instead of calling IAM per user.
  */
+import { unreadable } from "./unreadable";
 
 export interface CredentialReportRow {
   user: string;
@@ -22,14 +23,6 @@ export interface CredentialReportRow {
 /** The report's pseudo-user for the account root; it is not an IAM user resource. */
 export const ROOT_ACCOUNT = "<root_account>";
 
-export interface CredentialReportError extends Error {
-  name: "CredentialReportError";
-}
-
-function credentialReportError(message: string): CredentialReportError {
-  return Object.assign(new Error(message), { name: "CredentialReportError" as const });
-}
-
 const REQUIRED_COLUMNS = [
   "user",
   "arn",
@@ -45,27 +38,36 @@ const REQUIRED_COLUMNS = [
 ] as const;
 
 /**
- * Parses the report. Rows for the root account are left out. IAM names may contain commas and
- * the report does not quote them, so a row with 2k extra fields has k commas in both the user
- * name and the ARN (which ends with the name): they are joined back.
+ * Parses the report. Rows for the root account are left out. Quoted fields follow RFC 4180 (a
+ * quoted field may hold commas, and `""` is a quote); IAM itself writes names unquoted, commas
+ * and all, so a row with 2k fields too many has k commas in both the user name and the ARN
+ * (which ends with the name): they are joined back. Throws an UnreadableInput naming the row.
  */
 export function parseCredentialReport(csv: string): CredentialReportRow[] {
   const lines = csv.split(/\r?\n/).filter((line) => line.trim() !== "");
-  const header = lines[0]?.split(",").map((column) => column.trim());
-  if (!header) throw credentialReportError("The credential report is empty.");
-  const missing = REQUIRED_COLUMNS.filter((column) => !header.includes(column));
+  const header = lines[0] === undefined ? undefined : splitCsvLine(lines[0]);
+  if (!header) throw unreadable("credential report", "empty");
+  const columns = header.map((column) => column.trim());
+  const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
   if (missing.length > 0) {
-    throw credentialReportError(`The credential report lacks the columns ${missing.join(", ")}.`);
+    throw unreadable("credential report", `no columns ${missing.join(", ")}`);
   }
   const rows: CredentialReportRow[] = [];
-  for (const line of lines.slice(1)) {
-    const fields = rejoinNames(line.split(","), header.length);
-    if (!fields) throw credentialReportError(`Unreadable credential report row: ${line}`);
+  lines.slice(1).forEach((line, index) => {
+    const where = `credential report row ${index + 2}`;
+    const split = splitCsvLine(line);
+    const fields = split && rejoinNames(split, columns.length);
+    if (!fields) {
+      throw unreadable(where, `${columns.length} fields expected: ${line.slice(0, 120)}`);
+    }
     const value = (column: (typeof REQUIRED_COLUMNS)[number]) =>
-      fields[header.indexOf(column)] ?? "";
-    if (value("user") === ROOT_ACCOUNT) continue;
+      fields[columns.indexOf(column)] ?? "";
+    if (value("user") === ROOT_ACCOUNT) return;
+    if (!value("arn").endsWith(`/${value("user")}`)) {
+      throw unreadable(where, `the ARN ${value("arn")} is not the user ${value("user")}'s`);
+    }
     const created = reportDate(value("user_creation_time"));
-    if (!created) throw credentialReportError(`No creation time for ${value("user")}: ${line}`);
+    if (!created) throw unreadable(where, `no creation time for ${value("user")}`);
     rows.push({
       user: value("user"),
       arn: value("arn"),
@@ -79,8 +81,46 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
       accessKey1LastRotated: reportDate(value("access_key_1_last_rotated")),
       accessKey2LastRotated: reportDate(value("access_key_2_last_rotated")),
     });
-  }
+  });
   return rows;
+}
+
+/**
+ * One line's fields, RFC 4180 quoting honoured; undefined for a quote left open or text after a
+ * closing quote. (IAM's fields hold no line breaks, so a record is a line.)
+ */
+function splitCsvLine(line: string): string[] | undefined {
+  const fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  let wasQuoted = false;
+  for (let index = 0; index < line.length; index++) {
+    const character = line[index];
+    if (quoted) {
+      if (character === '"' && line[index + 1] === '"') {
+        field += '"';
+        index++;
+      } else if (character === '"') {
+        quoted = false;
+      } else {
+        field += character;
+      }
+    } else if (character === ",") {
+      fields.push(field);
+      field = "";
+      wasQuoted = false;
+    } else if (character === '"' && field === "" && !wasQuoted) {
+      quoted = true;
+      wasQuoted = true;
+    } else if (wasQuoted) {
+      return undefined;
+    } else {
+      field += character;
+    }
+  }
+  if (quoted) return undefined;
+  fields.push(field);
+  return fields;
 }
 
 function rejoinNames(fields: string[], columns: number): string[] | undefined {
@@ -106,8 +146,13 @@ function reportDate(text: string): Date | undefined {
 export interface CredentialReport {
   rows: readonly CredentialReportRow[];
   byArn: ReadonlyMap<string, CredentialReportRow>;
+  /** When IAM generated it (GetCredentialReport's GeneratedTime): users created later are new. */
+  generatedTime?: Date;
 }
 
-export function indexCredentialReport(rows: readonly CredentialReportRow[]): CredentialReport {
-  return { rows, byArn: new Map(rows.map((row) => [row.arn, row])) };
+export function indexCredentialReport(
+  rows: readonly CredentialReportRow[],
+  generatedTime?: Date,
+): CredentialReport {
+  return { rows, byArn: new Map(rows.map((row) => [row.arn, row])), generatedTime };
 }

@@ -74,7 +74,13 @@ export function isConfigEventError(error: unknown): error is ConfigEventError {
 }
 
 function parseJsonObject(text: unknown, what: string): Record<string, unknown> {
-  if (typeof text !== "string") throw configEventError(`${what} is missing (expected JSON text).`);
+  if (typeof text !== "string") {
+    throw configEventError(
+      text === undefined || text === null
+        ? `${what} is missing (expected JSON text).`
+        : `${what} is not JSON text but ${Array.isArray(text) ? "a list" : typeof text}.`,
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -89,26 +95,78 @@ function parseJsonObject(text: unknown, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+const MESSAGE_TYPES: readonly string[] = [
+  "ConfigurationItemChangeNotification",
+  "OversizedConfigurationItemChangeNotification",
+  "ScheduledNotification",
+];
+
+/** Statuses of an item AWS Config judges: anything else is not recorded, or unknown. */
+export const EVALUATED_STATUSES: readonly string[] = ["OK", "ResourceDiscovered"];
+
+/** Statuses of an item whose configuration AWS Config did not record: NOT_APPLICABLE. */
+export const NOT_RECORDED_STATUSES: readonly string[] = [
+  ...DELETED_STATUSES,
+  "ResourceNotRecorded",
+];
+
+/** The identity, status and time of an item or its summary, checked before anything trusts it. */
+function identifies(value: unknown, what: string): boolean {
+  if (!value || typeof value !== "object") return false;
+  const item = value as Record<string, unknown>;
+  if (typeof item.resourceType !== "string" || item.resourceType === "") return false;
+  if (typeof item.resourceId !== "string" || item.resourceId === "") return false;
+  if (typeof item.configurationItemStatus !== "string") {
+    throw configEventError(`The ${what} has no configurationItemStatus.`);
+  }
+  const captured = item.configurationItemCaptureTime;
+  if (captured !== undefined && captured !== null && !isDate(captured)) {
+    throw configEventError(
+      `The ${what} has a configurationItemCaptureTime that is not a date: ${JSON.stringify(captured)}.`,
+    );
+  }
+  return true;
+}
+
+function isDate(value: unknown): boolean {
+  return typeof value === "string" && !Number.isNaN(new Date(value).getTime());
+}
+
 export function parseInvokingEvent(event: ConfigRuleEvent): Notification {
   const invoking = parseJsonObject(event.invokingEvent, "invokingEvent");
-  const notificationTime =
-    typeof invoking.notificationCreationTime === "string"
-      ? invoking.notificationCreationTime
-      : new Date().toISOString();
+  if (!MESSAGE_TYPES.includes(invoking.messageType as string)) {
+    throw configEventError(`Unknown messageType ${JSON.stringify(invoking.messageType)}.`);
+  }
+  const created = invoking.notificationCreationTime;
+  if (
+    created !== undefined &&
+    created !== null &&
+    typeof created === "string" &&
+    !isDate(created)
+  ) {
+    throw configEventError(`notificationCreationTime is not a date: ${JSON.stringify(created)}.`);
+  }
+  const notificationTime = isDate(created) ? (created as string) : new Date().toISOString();
   switch (invoking.messageType) {
     case "ConfigurationItemChangeNotification": {
-      const item = invoking.configurationItem as ConfigurationItem | undefined;
-      if (!item?.resourceType || !item.resourceId) {
+      if (!identifies(invoking.configurationItem, "configurationItem")) {
         throw configEventError("A change notification without a configurationItem.");
       }
-      return { kind: "change", item, notificationTime };
+      return {
+        kind: "change",
+        item: invoking.configurationItem as ConfigurationItem,
+        notificationTime,
+      };
     }
     case "OversizedConfigurationItemChangeNotification": {
-      const summary = invoking.configurationItemSummary as ConfigurationItemSummary | undefined;
-      if (!summary?.resourceType || !summary.resourceId) {
+      if (!identifies(invoking.configurationItemSummary, "configurationItemSummary")) {
         throw configEventError("An oversized notification without a configurationItemSummary.");
       }
-      return { kind: "oversized", summary, notificationTime };
+      return {
+        kind: "oversized",
+        summary: invoking.configurationItemSummary as ConfigurationItemSummary,
+        notificationTime,
+      };
     }
     case "ScheduledNotification":
       return { kind: "scheduled", notificationTime };

@@ -64,7 +64,7 @@ const MAX_ATTEMPTS = 60;
 export async function fetchCredentialReport(
   iam: IAMClient,
   options: CredentialReportOptions,
-): Promise<string> {
+): Promise<{ csv: string; generatedTime?: Date }> {
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   for (let attempt = 0; ; attempt++) {
@@ -78,7 +78,10 @@ export async function fetchCredentialReport(
     if (state === "COMPLETE") {
       try {
         const report = await iam.send(new GetCredentialReportCommand({}));
-        return Buffer.from(report.Content ?? new Uint8Array()).toString("utf8");
+        return {
+          csv: Buffer.from(report.Content ?? new Uint8Array()).toString("utf8"),
+          generatedTime: report.GeneratedTime,
+        };
       } catch (error) {
         // Expired or regenerating between the two calls: generate again.
         const name = (error as Error).name;

@@ -14,6 +14,8 @@ import {
   ConfigRuleEvent,
   ConfigurationItem,
   DELETED_STATUSES,
+  EVALUATED_STATUSES,
+  NOT_RECORDED_STATUSES,
   Notification,
   configEventError,
   isConfigEventError,
@@ -23,6 +25,7 @@ import {
 } from "./config-event";
 import { MAX_EVALUATIONS_PER_CALL, chunk, toEvaluation } from "./evaluations";
 import { Logger, jsonLogger } from "./log";
+import { isUnreadable } from "../rules/unreadable";
 import { BoundaryCodec, isBoundaryError } from "./boundary";
 
 /** The calls every custom rule's role needs, whatever the rule evaluates. */
@@ -87,22 +90,35 @@ export function createRuleHandler<Parameters>(
   const log = dependencies.log ?? jsonLogger;
   const now = dependencies.now ?? (() => new Date());
 
+  const unreadable = (error: unknown): error is Error =>
+    isConfigEventError(error) || isBoundaryError(error) || isUnreadable(error);
+
   return async (event, lambdaContext) => {
+    const skip = (reason: string, fields: Record<string, unknown>, kind?: Notification["kind"]) => {
+      log("ERROR", `Rule not evaluated: ${reason}`, { rule: rule.name, ...fields });
+      return {
+        rule: rule.name,
+        ...(kind ? { notification: kind } : {}),
+        evaluations: 0,
+        putEvaluationsCalls: 0,
+        skipped: String(fields.error),
+      };
+    };
     let notification: Notification;
     let parameters: Parameters;
+    let resultToken: string;
     try {
+      resultToken = readEvent(event).resultToken;
       notification = parseInvokingEvent(event);
       parameters = rule.parameters.decode(parseRuleParameters(event));
     } catch (error) {
       // A bad event or parameters will not get better by retrying: log it and stop, rather
       // than fail and have Lambda retry the same event.
-      if (!isConfigEventError(error) && !isBoundaryError(error)) throw error;
-      log("ERROR", "Rule not evaluated: unreadable event or parameters", {
-        rule: rule.name,
+      if (!unreadable(error)) throw error;
+      return skip("unreadable event or parameters", {
         error: error.message,
-        ruleParameters: event.ruleParameters,
+        ruleParameters: (event as Partial<ConfigRuleEvent> | null)?.ruleParameters,
       });
-      return { rule: rule.name, evaluations: 0, putEvaluationsCalls: 0, skipped: error.message };
     }
     const context: RuleContext = {
       now: now(),
@@ -112,32 +128,45 @@ export function createRuleHandler<Parameters>(
 
     let verdicts: Verdict[];
     let orderingTimestamp: Date;
-    if (notification.kind === "scheduled") {
-      if (!rule.evaluateAll) {
-        return {
-          rule: rule.name,
-          notification: notification.kind,
-          evaluations: 0,
-          putEvaluationsCalls: 0,
-          skipped: "not periodic",
-        };
+    try {
+      if (notification.kind === "scheduled") {
+        if (!rule.evaluateAll) {
+          return {
+            rule: rule.name,
+            notification: notification.kind,
+            evaluations: 0,
+            putEvaluationsCalls: 0,
+            skipped: "not periodic",
+          };
+        }
+        verdicts = await rule.evaluateAll(parameters, context);
+        orderingTimestamp = new Date(notification.notificationTime);
+      } else {
+        const item =
+          notification.kind === "change"
+            ? notification.item
+            : await fetchItem(dependencies.config, notification.summary);
+        verdicts = await evaluateItem(
+          rule,
+          item,
+          parameters,
+          context,
+          event.eventLeftScope === true,
+        );
+        orderingTimestamp = new Date(
+          item.configurationItemCaptureTime || notification.notificationTime,
+        );
       }
-      verdicts = await rule.evaluateAll(parameters, context);
-      orderingTimestamp = new Date(notification.notificationTime);
-    } else {
-      const item =
-        notification.kind === "change"
-          ? notification.item
-          : await fetchItem(dependencies.config, notification.summary);
-      verdicts = await evaluateItem(rule, item, parameters, context, event.eventLeftScope === true);
-      orderingTimestamp = new Date(
-        item.configurationItemCaptureTime || notification.notificationTime,
-      );
+    } catch (error) {
+      // What AWS sent cannot be read: no verdict from it, and no retry of the same data. AWS's
+      // own errors (throttling, access denied) are not of these kinds and still throw.
+      if (!unreadable(error)) throw error;
+      return skip("unreadable item", { error: error.message }, notification.kind);
     }
 
     const putEvaluationsCalls = await putEvaluations(
       dependencies.config,
-      event.resultToken,
+      resultToken,
       verdicts.map((verdict) => toEvaluation(verdict, orderingTimestamp)),
       log,
     );
@@ -155,6 +184,18 @@ export function createRuleHandler<Parameters>(
   };
 }
 
+/** The event as Lambda hands it over: an object with the result token Config needs back. */
+function readEvent(event: unknown): { resultToken: string } {
+  if (!event || typeof event !== "object" || Array.isArray(event)) {
+    throw configEventError(`The event is not an object: ${JSON.stringify(event)}.`);
+  }
+  const { resultToken } = event as { resultToken?: unknown };
+  if (typeof resultToken !== "string" || resultToken === "") {
+    throw configEventError("The event has no resultToken: its evaluations could not be sent.");
+  }
+  return { resultToken };
+}
+
 async function evaluateItem<Parameters>(
   rule: CustomRule<Parameters>,
   item: ConfigurationItem,
@@ -162,6 +203,7 @@ async function evaluateItem<Parameters>(
   context: RuleContext,
   leftScope: boolean,
 ): Promise<Verdict[]> {
+  // Always the item's own type and id, never read from inside its configuration.
   const notApplicable = (annotation: string): Verdict[] => [
     {
       resourceType: item.resourceType,
@@ -170,12 +212,22 @@ async function evaluateItem<Parameters>(
       annotation,
     },
   ];
-  if (DELETED_STATUSES.includes(item.configurationItemStatus)) {
-    return notApplicable(`The resource was deleted (${item.configurationItemStatus}).`);
+  const status = item.configurationItemStatus;
+  if (DELETED_STATUSES.includes(status)) {
+    return notApplicable(`The resource was deleted (${status}).`);
+  }
+  if (NOT_RECORDED_STATUSES.includes(status)) {
+    return notApplicable(`AWS Config does not record the resource (${status}).`);
+  }
+  if (!EVALUATED_STATUSES.includes(status)) {
+    throw configEventError(`Unknown configurationItemStatus ${JSON.stringify(status)}.`);
   }
   if (leftScope) return notApplicable("The resource left the rule's scope.");
   if (!rule.resourceTypes.includes(item.resourceType)) {
     return notApplicable(`${rule.name} does not evaluate ${item.resourceType}.`);
+  }
+  if (item.configuration === null || item.configuration === undefined) {
+    return notApplicable("AWS Config recorded no configuration for the resource.");
   }
   return rule.evaluateItem(item, parameters, context);
 }

@@ -100,7 +100,7 @@ function lambdaVerdict(row: Row) {
     },
   ];
   return evaluateSecurityGroup(
-    securityGroupFromConfiguration(configuration),
+    securityGroupFromConfiguration("sg-parity", configuration),
     parsePortList(FORBIDDEN.join(",")),
   );
 }

@@ -15,6 +15,14 @@
  * comparison, not two lists of ports.
  */
 import { CidrBlock, coverFamily, describeCover, parseCidr } from "../cidr";
+import {
+  readList,
+  readObject,
+  readOptionalText,
+  readPort,
+  readText,
+  unreadable,
+} from "../unreadable";
 import { PortRange, formatPortRange, intersectPortRanges } from "../ports";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
@@ -250,49 +258,72 @@ export function evaluateInstance(
 // Adapters: the evaluator's input from each source's own shape. Structural types only, so this
 // module imports neither the AWS SDK nor Pulumi.
 
-interface ConfigIpPermission {
-  ipProtocol?: string;
-  fromPort?: number | null;
-  toPort?: number | null;
-  ipv4Ranges?: Array<{ cidrIp?: string }> | null;
-  ipv6Ranges?: Array<{ cidrIpv6?: string }> | null;
-  /** Older items list IPv4 ranges as plain strings here only. */
-  ipRanges?: string[] | null;
-}
-
-/** From a configuration item's `configuration` of an AWS::EC2::SecurityGroup. */
-export function securityGroupFromConfiguration(configuration: {
-  groupId?: string;
-  ipPermissions?: ConfigIpPermission[] | null;
-}): SecurityGroupIngress {
+/**
+ * From a configuration item's `configuration` of an AWS::EC2::SecurityGroup; the group is the
+ * item's resource. Throws an UnreadableInput for a field of the wrong type.
+ */
+export function securityGroupFromConfiguration(
+  resourceId: string,
+  configuration: unknown,
+): SecurityGroupIngress {
+  const group = readObject(configuration, "configuration");
   return {
-    groupId: configuration.groupId ?? "",
-    ingress: (configuration.ipPermissions ?? []).map((permission) => ({
-      protocol: String(permission.ipProtocol ?? "-1"),
-      fromPort: permission.fromPort,
-      toPort: permission.toPort,
-      ipv4Cidrs: unique([
-        ...(permission.ipv4Ranges ?? []).flatMap((range) => range.cidrIp ?? []),
-        ...(permission.ipRanges ?? []),
-      ]),
-      ipv6Cidrs: (permission.ipv6Ranges ?? []).flatMap((range) => range.cidrIpv6 ?? []),
-    })),
+    groupId: resourceId,
+    ingress: readList(group.ipPermissions, "configuration.ipPermissions").map((item, index) => {
+      const path = `configuration.ipPermissions[${index}]`;
+      const permission = readObject(item, path);
+      const cidrs = (list: string, field: string, family: 4 | 6) =>
+        readList(permission[list], `${path}.${list}`).map((range, position) => {
+          const where = `${path}.${list}[${position}]`;
+          return readCidr(
+            field ? readObject(range, where)[field] : range,
+            field ? `${where}.${field}` : where,
+            family,
+          );
+        });
+      return {
+        protocol: readText(permission.ipProtocol, `${path}.ipProtocol`),
+        fromPort: readPort(permission.fromPort, `${path}.fromPort`),
+        toPort: readPort(permission.toPort, `${path}.toPort`),
+        // Older items list IPv4 ranges as plain strings in ipRanges only.
+        ipv4Cidrs: unique([...cidrs("ipv4Ranges", "cidrIp", 4), ...cidrs("ipRanges", "", 4)]),
+        ipv6Cidrs: cidrs("ipv6Ranges", "cidrIpv6", 6),
+      };
+    }),
   };
 }
 
-/** From a configuration item's `configuration` of an AWS::EC2::Instance. */
+function readCidr(value: unknown, path: string, family: 4 | 6): string {
+  const text = readText(value, path);
+  if (parseCidr(text)?.family !== family) {
+    throw unreadable(path, `${JSON.stringify(text)} is not an IPv${family} CIDR`);
+  }
+  return text;
+}
+
+/** From a configuration item's `configuration` of an AWS::EC2::Instance (the item's resource). */
 export function instanceFromConfiguration(
   resourceId: string,
-  configuration: {
-    instanceId?: string;
-    state?: { name?: string } | null;
-    securityGroups?: Array<{ groupId?: string }> | null;
-  } | null,
+  configuration: unknown,
 ): InstanceSecurityGroups {
+  const instance = readObject(configuration, "configuration");
+  const state =
+    instance.state === undefined || instance.state === null
+      ? undefined
+      : readOptionalText(
+          readObject(instance.state, "configuration.state").name,
+          "configuration.state.name",
+        );
   return {
-    instanceId: configuration?.instanceId ?? resourceId,
-    state: configuration?.state?.name,
-    securityGroupIds: (configuration?.securityGroups ?? []).flatMap((group) => group.groupId ?? []),
+    instanceId: resourceId,
+    state,
+    securityGroupIds: readList(instance.securityGroups, "configuration.securityGroups").map(
+      (group, index) =>
+        readText(
+          readObject(group, `configuration.securityGroups[${index}]`).groupId,
+          `configuration.securityGroups[${index}].groupId`,
+        ),
+    ),
   };
 }
 

@@ -42,12 +42,12 @@ export function createHandler(
         if (item.resourceType === RESOURCE_TYPES.securityGroup) {
           return [
             evaluateSecurityGroup(
-              securityGroupFromConfiguration(item.configuration ?? {}),
+              securityGroupFromConfiguration(item.resourceId, item.configuration),
               forbiddenPorts,
             ),
           ];
         }
-        const instance = instanceFromConfiguration(item.resourceId, item.configuration as never);
+        const instance = instanceFromConfiguration(item.resourceId, item.configuration);
         return [
           evaluateInstance(
             instance,

@@ -9,9 +9,11 @@
  * - "N/A" and "no_information" count as no use;
  * - an exempt user is COMPLIANT, the annotation says so; exemptions match names as IAM does,
  *   regardless of case;
- * - a user missing from the report (created after it was generated) is COMPLIANT: it is new.
+ * - a user missing from the report and created after it was generated is COMPLIANT: it is new;
+ *   one missing from a report generated after its creation cannot be judged from it: no verdict
+ *   (the handler regenerates the report once), never COMPLIANT by default.
  */
-import { CredentialReportRow } from "../credential-report";
+import { CredentialReport, CredentialReportRow } from "../credential-report";
 import { exemptionsOf } from "../iam-names";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
@@ -24,6 +26,8 @@ export interface InactiveUsersParameters {
 export interface IamUserIdentity {
   userId: string;
   userName: string;
+  /** When IAM created the user; what tells a new user from one the report left out. */
+  createDate?: Date;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,19 +49,33 @@ function day(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/**
+ * The user's verdict, or undefined when the report holds no row for a user it should hold: the
+ * report cannot say whether that user is active.
+ */
 export function evaluateUserActivity(
   user: IamUserIdentity,
   row: CredentialReportRow | undefined,
   parameters: InactiveUsersParameters,
   now: Date,
+  reportGeneratedAt: Date | undefined,
   isExempt = exemptionsOf(parameters.exemptUsers),
-): Verdict {
+): Verdict | undefined {
   const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
   if (isExempt(user.userName)) {
     return verdict("COMPLIANT", `${user.userName} is exempt (exemptUsers).`);
   }
   if (!row) {
-    return verdict("COMPLIANT", `${user.userName} is newer than the credential report.`);
+    const newer =
+      user.createDate !== undefined &&
+      reportGeneratedAt !== undefined &&
+      user.createDate.getTime() > reportGeneratedAt.getTime();
+    return newer
+      ? verdict(
+          "COMPLIANT",
+          `${user.userName} was created on ${user.createDate?.toISOString()}, after the credential report of ${reportGeneratedAt?.toISOString()}.`,
+        )
+      : undefined;
   }
   const used = lastUse(row);
   const since = used?.at ?? row.userCreationTime;
@@ -71,16 +89,30 @@ export function evaluateUserActivity(
     : verdict("COMPLIANT", `${what} (${limit}).`);
 }
 
-/** Every user of the account, matched to its report row by ARN (names can be reused). */
+/**
+ * Every user of the account, matched to its report row by ARN (names can be reused); `unjudged`
+ * are the users the report should hold and does not.
+ */
 export function evaluateInactiveUsers(
   users: readonly (IamUserIdentity & { arn: string })[],
-  report: readonly CredentialReportRow[],
+  report: CredentialReport,
   parameters: InactiveUsersParameters,
   now: Date,
-): Verdict[] {
-  const rows = new Map(report.map((row) => [row.arn, row]));
+): { verdicts: Verdict[]; unjudged: IamUserIdentity[] } {
   const isExempt = exemptionsOf(parameters.exemptUsers);
-  return users.map((user) =>
-    evaluateUserActivity(user, rows.get(user.arn), parameters, now, isExempt),
-  );
+  const verdicts: Verdict[] = [];
+  const unjudged: IamUserIdentity[] = [];
+  for (const user of users) {
+    const verdict = evaluateUserActivity(
+      user,
+      report.byArn.get(user.arn),
+      parameters,
+      now,
+      report.generatedTime,
+      isExempt,
+    );
+    if (verdict) verdicts.push(verdict);
+    else unjudged.push(user);
+  }
+  return { verdicts, unjudged };
 }

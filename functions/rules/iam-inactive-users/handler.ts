@@ -1,8 +1,14 @@
 /** Lambda of the iam-inactive-users rule: every user from one credential report. */
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { CredentialReportRow, parseCredentialReport } from "../credential-report";
-import { evaluateInactiveUsers, evaluateUserActivity } from "./evaluate";
+import {
+  CredentialReport,
+  indexCredentialReport,
+  parseCredentialReport,
+} from "../credential-report";
+import { readDate, readObject, readText } from "../unreadable";
+import { Verdict } from "../verdict";
+import { IamUserIdentity, InactiveUsersParameters, evaluateInactiveUsers } from "./evaluate";
 import { RESOURCE_TYPES } from "../verdict";
 import { lazyHandler } from "../../shared/lazy";
 import { fetchCredentialReport, listUsers } from "../../shared/iam";
@@ -41,33 +47,70 @@ export function createHandler(
   // A warm Lambda reuses the report for a few minutes: a burst of user changes (one
   // notification per user) then costs two IAM calls and one parse, not two calls per user.
   // IAM itself regenerates the report at most every 4 hours.
-  let cached: { rows: CredentialReportRow[]; fetchedAt: number } | undefined;
-  const report = async (context: RuleContext) => {
+  let cached: { report: CredentialReport; fetchedAt: number } | undefined;
+  const report = async (context: RuleContext, fresh = false) => {
     const at = context.now.getTime();
-    if (!cached || at - cached.fetchedAt > REPORT_REUSE_MS || at < cached.fetchedAt) {
-      const rows = parseCredentialReport(await fetchCredentialReport(iam, { ...context, sleep }));
-      cached = { rows, fetchedAt: at };
+    if (fresh || !cached || at - cached.fetchedAt > REPORT_REUSE_MS || at < cached.fetchedAt) {
+      const { csv, generatedTime } = await fetchCredentialReport(iam, { ...context, sleep });
+      cached = {
+        report: indexCredentialReport(parseCredentialReport(csv), generatedTime),
+        fetchedAt: at,
+      };
     }
-    return cached.rows;
+    return cached.report;
   };
+
+  /**
+   * The verdicts of these users. A user the report should hold and does not is looked up once
+   * more in a report fetched anew (a warm function's copy may predate the user); still absent,
+   * it is logged and gets no verdict: the report cannot say it is active, nor that it is not.
+   */
+  async function judge(
+    users: ReadonlyArray<IamUserIdentity & { arn: string }>,
+    parameters: InactiveUsersParameters,
+    context: RuleContext,
+  ): Promise<Verdict[]> {
+    const first = evaluateInactiveUsers(users, await report(context), parameters, context.now);
+    if (first.unjudged.length === 0) return first.verdicts;
+    const missing = new Set(first.unjudged.map((user) => user.userId));
+    const again = evaluateInactiveUsers(
+      users.filter((user) => missing.has(user.userId)),
+      await report(context, true),
+      parameters,
+      context.now,
+    );
+    if (again.unjudged.length > 0) {
+      context.log("WARN", "Users missing from the credential report: no verdict", {
+        rule: "iam-inactive-users",
+        users: again.unjudged.map((user) => user.userName),
+        reportGeneratedAt: cached?.report.generatedTime?.toISOString(),
+      });
+    }
+    return [...first.verdicts, ...again.verdicts];
+  }
+
   return createRuleHandler(
     {
       name: "iam-inactive-users",
       resourceTypes: [RESOURCE_TYPES.iamUser],
       parameters: INACTIVE_USERS_PARAMETERS,
       async evaluateItem(item, parameters, context) {
-        const configuration = (item.configuration ?? {}) as { userName?: string; arn?: string };
-        const arn = configuration.arn ?? item.ARN;
-        const row = (await report(context)).find((candidate) => candidate.arn === arn);
+        const configuration = readObject(item.configuration, "configuration");
+        const createDate = configuration.createDate;
         const user = {
           userId: item.resourceId,
-          userName: configuration.userName ?? item.resourceName ?? "",
+          userName: readText(configuration.userName, "configuration.userName"),
+          arn: readText(configuration.arn ?? item.ARN, "configuration.arn"),
+          createDate:
+            createDate === undefined || createDate === null
+              ? undefined
+              : readDate(createDate, "configuration.createDate"),
         };
-        return [evaluateUserActivity(user, row, parameters, context.now)];
+        return judge([user], parameters, context);
       },
       async evaluateAll(parameters, context) {
-        const [rows, users] = await Promise.all([report(context), listUsers(iam)]);
-        return evaluateInactiveUsers(users, rows, parameters, context.now);
+        const users = await listUsers(iam);
+        return judge(users, parameters, context);
       },
     },
     dependencies,

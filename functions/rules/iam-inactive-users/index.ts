@@ -26,10 +26,10 @@ export const iamInactiveUsers: CustomRuleDefinition<InactiveUsersParameters> = {
   mirror: (account, parameters) =>
     evaluateInactiveUsers(
       [...account.users.values()],
-      account.credentialReport.rows,
+      account.credentialReport,
       parameters,
       account.now,
-    ),
+    ).verdicts,
   createHandler,
   permissions: PERMISSIONS,
   // Generating the credential report can take minutes when IAM throttles it.

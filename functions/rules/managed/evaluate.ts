@@ -97,16 +97,21 @@ export function evaluateAuthorizedPorts(
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Undefined for a user without a report row: AWS reads the keys themselves, the snapshot only
+ * the report, so without its row the user's keys are unknown, not young.
+ */
 export function evaluateAccessKeysRotated(
   user: { userId: string; userName: string },
   row: CredentialReportRow | undefined,
   maxAccessKeyAge: number,
   now: Date,
-): Verdict {
+): Verdict | undefined {
+  if (!row) return undefined;
   const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
   const keys = [
-    { name: "access key 1", active: row?.accessKey1Active, created: row?.accessKey1LastRotated },
-    { name: "access key 2", active: row?.accessKey2Active, created: row?.accessKey2LastRotated },
+    { name: "access key 1", active: row.accessKey1Active, created: row.accessKey1LastRotated },
+    { name: "access key 2", active: row.accessKey2Active, created: row.accessKey2LastRotated },
   ];
   const old = keys.flatMap((key) => {
     if (!key.active || !key.created) return [];

@@ -92,13 +92,14 @@ export const accessKeysRotated: ManagedRuleDefinition<AccessKeysRotatedParameter
   }),
   fromSettings: (settings) => ({ maxAccessKeyAge: settings.maxAccessKeyAge }),
   mirror: (account, { maxAccessKeyAge }) =>
-    [...account.users.values()].map((user) =>
-      evaluateAccessKeysRotated(
-        user,
-        account.credentialReport.byArn.get(user.arn),
-        maxAccessKeyAge,
-        account.now,
-      ),
+    [...account.users.values()].flatMap(
+      (user) =>
+        evaluateAccessKeysRotated(
+          user,
+          account.credentialReport.byArn.get(user.arn),
+          maxAccessKeyAge,
+          account.now,
+        ) ?? [],
     ),
 };
 

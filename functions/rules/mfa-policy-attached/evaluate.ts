@@ -12,6 +12,7 @@
  *   regardless of case.
  */
 import { exemptionsOf } from "../iam-names";
+import { readList, readObject, readText } from "../unreadable";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
 export interface MfaPolicyParameters {
@@ -64,23 +65,25 @@ export function evaluateMfaPolicies(
 
 // Adapters from each source's own shape (structural types: no SDK import).
 
-/** From a configuration item's `configuration` of an AWS::IAM::User. */
-export function userFromConfiguration(
-  resourceId: string,
-  configuration: {
-    userName?: string;
-    userId?: string;
-    groupList?: string[] | null;
-    attachedManagedPolicies?: Array<{ policyArn?: string }> | null;
-  },
-): UserPolicies {
+/**
+ * From a configuration item's `configuration` of an AWS::IAM::User (the item's resource).
+ * Throws an UnreadableInput for a field of the wrong type.
+ */
+export function userFromConfiguration(resourceId: string, configuration: unknown): UserPolicies {
+  const user = readObject(configuration, "configuration");
   return {
-    userId: configuration.userId ?? resourceId,
-    userName: configuration.userName ?? "",
-    attachedPolicyArns: (configuration.attachedManagedPolicies ?? []).flatMap(
-      (p) => p.policyArn ?? [],
+    userId: resourceId,
+    userName: readText(user.userName, "configuration.userName"),
+    attachedPolicyArns: readList(
+      user.attachedManagedPolicies,
+      "configuration.attachedManagedPolicies",
+    ).map((policy, index) => {
+      const path = `configuration.attachedManagedPolicies[${index}]`;
+      return readText(readObject(policy, path).policyArn, `${path}.policyArn`);
+    }),
+    groupNames: readList(user.groupList, "configuration.groupList").map((group, index) =>
+      readText(group, `configuration.groupList[${index}]`),
     ),
-    groupNames: configuration.groupList ?? [],
   };
 }
 

@@ -45,7 +45,7 @@ export function createHandler(
       resourceTypes: [RESOURCE_TYPES.iamUser],
       parameters: MFA_POLICY_PARAMETERS,
       async evaluateItem(item, parameters) {
-        const user = userFromConfiguration(item.resourceId, item.configuration ?? {});
+        const user = userFromConfiguration(item.resourceId, item.configuration);
         const groupPolicies = new Map(
           await Promise.all(
             user.groupNames.map(

@@ -43,7 +43,7 @@ describe("credential report", () => {
   it("refuses a report without the columns it needs, naming them", () => {
     assert.throws(
       () => parseCredentialReport("user,arn\nalice,arn:aws:iam::1:user/alice\n"),
-      /lacks the columns user_creation_time, password_enabled/,
+      /no columns user_creation_time, password_enabled/,
     );
   });
 });

@@ -76,7 +76,7 @@ describe("config-event", () => {
       [
         "an invokingEvent that is not text",
         (event) => (event.invokingEvent = { messageType: "ScheduledNotification" }),
-        /invokingEvent is missing \(expected JSON text\)/,
+        /^invokingEvent is not JSON text but object\.$/,
       ],
       [
         "invalid JSON",

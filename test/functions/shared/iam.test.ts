@@ -173,7 +173,7 @@ describe("iam", () => {
       aws.iam.on(GenerateCredentialReportCommand).resolves({ State: "COMPLETE" });
       aws.iam.on(GetCredentialReportCommand).resolves(reportContent());
       const { report, sleeps, logger } = fetchReport();
-      assert.equal(await report, CSV);
+      assert.equal((await report).csv, CSV);
       assert.deepEqual(sleeps, []);
       assert.deepEqual(logger.lines, []);
       assert.equal(aws.iam.commandCalls(GenerateCredentialReportCommand).length, 1);
@@ -188,7 +188,7 @@ describe("iam", () => {
         .resolves({ State: "COMPLETE" });
       aws.iam.on(GetCredentialReportCommand).resolves(reportContent());
       const { report, sleeps, logger } = fetchReport();
-      assert.equal(await report, CSV);
+      assert.equal((await report).csv, CSV);
       assert.deepEqual(sleeps, [1000, 2000]);
       assert.deepEqual(logger.lines, [
         {
@@ -213,7 +213,7 @@ describe("iam", () => {
       generate.resolves({ State: "COMPLETE" });
       aws.iam.on(GetCredentialReportCommand).resolves(reportContent());
       const { report, sleeps } = fetchReport();
-      assert.equal(await report, CSV);
+      assert.equal((await report).csv, CSV);
       assert.deepEqual(sleeps, [1000, 2000, 4000, 8000, 8000, 8000]);
     });
 
@@ -225,7 +225,7 @@ describe("iam", () => {
         .resolves({ State: "COMPLETE" });
       aws.iam.on(GetCredentialReportCommand).resolves(reportContent());
       const { report, sleeps, logger } = fetchReport();
-      assert.equal(await report, CSV);
+      assert.equal((await report).csv, CSV);
       assert.deepEqual(sleeps, [1000, 2000]);
       assert.deepEqual(
         logger.lines.map((line) => line.fields.state),
@@ -247,7 +247,7 @@ describe("iam", () => {
           .rejectsOnce(new Exception({ message: "not now", $metadata: {} }))
           .resolves(reportContent());
         const { report, sleeps, logger } = fetchReport();
-        assert.equal(await report, CSV);
+        assert.equal((await report).csv, CSV);
         assert.deepEqual(sleeps, [1000]);
         assert.equal(logger.lines[0]?.fields.state, Exception.name);
         assert.equal(aws.iam.commandCalls(GenerateCredentialReportCommand).length, 2);
@@ -321,7 +321,7 @@ describe("iam", () => {
         log: memoryLogger().log,
         remainingTimeMs: () => 240_000,
       });
-      assert.equal(report, CSV);
+      assert.equal(report.csv, CSV);
       assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms`);
     });
   });

@@ -227,7 +227,7 @@ describe("exposed-ports evaluator", () => {
   it("reads the security group exactly as Config records it (seed-shaped item)", () => {
     const item = configurationItem("sg-change");
     const verdict = evaluateSecurityGroup(
-      securityGroupFromConfiguration(item.configuration as never),
+      securityGroupFromConfiguration(item.resourceId, item.configuration),
       SSH_RDP,
     );
     // 22 from 0.0.0.0/0 shares a permission with 10.0.0.0/8; 443 ::/0, -1 private and ICMP are fine.
@@ -240,7 +240,7 @@ describe("exposed-ports evaluator", () => {
   });
 
   it("reads older items that list IPv4 ranges only as strings", () => {
-    const group = securityGroupFromConfiguration({
+    const group = securityGroupFromConfiguration("sg-1", {
       groupId: "sg-1",
       ipPermissions: [{ ipProtocol: "tcp", fromPort: 3389, toPort: 3389, ipRanges: ["0.0.0.0/0"] }],
     });

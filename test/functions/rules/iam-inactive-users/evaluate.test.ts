@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
-import { CredentialReportRow } from "../../../../functions/rules/credential-report";
 import {
+  CredentialReportRow,
+  indexCredentialReport,
+} from "../../../../functions/rules/credential-report";
+import {
+  IamUserIdentity,
   evaluateInactiveUsers,
   evaluateUserActivity,
 } from "../../../../functions/rules/iam-inactive-users/evaluate";
@@ -20,6 +24,13 @@ function row(change: Partial<CredentialReportRow>): CredentialReportRow {
     accessKey2Active: false,
     ...change,
   };
+}
+
+/** A verdict the evaluator must give: the user has a report row. */
+function judged(user: IamUserIdentity, reportRow: CredentialReportRow) {
+  const verdict = evaluateUserActivity(user, reportRow, PARAMETERS, NOW, NOW);
+  assert.ok(verdict, "a user with a report row always gets a verdict");
+  return verdict;
 }
 
 describe("iam-inactive-users evaluator", () => {
@@ -64,7 +75,7 @@ describe("iam-inactive-users evaluator", () => {
   ];
   for (const [scenario, change, compliance, annotation] of scenarios) {
     it(`${scenario}: ${compliance}`, () => {
-      const verdict = evaluateUserActivity(USER, row(change), PARAMETERS, NOW);
+      const verdict = judged(USER, row(change));
       assert.equal(verdict.compliance, compliance);
       assert.match(verdict.annotation, annotation);
       assert.equal(verdict.resourceType, "AWS::IAM::User");
@@ -77,20 +88,46 @@ describe("iam-inactive-users evaluator", () => {
   }
 
   it("an exempt user is COMPLIANT, however idle", () => {
-    const verdict = evaluateUserActivity(
-      { userId: "AIDAEXEMPT", userName: "ci-deployer" },
-      row({}),
-      PARAMETERS,
-      NOW,
-    );
+    const verdict = judged({ userId: "AIDAEXEMPT", userName: "ci-deployer" }, row({}));
     assert.equal(verdict.compliance, "COMPLIANT");
     assert.match(verdict.annotation, /exempt/);
   });
 
-  it("a user newer than the report is COMPLIANT", () => {
-    const verdict = evaluateUserActivity(USER, undefined, PARAMETERS, NOW);
-    assert.equal(verdict.compliance, "COMPLIANT");
-    assert.match(verdict.annotation, /newer than the credential report/);
+  describe("a user missing from the report", () => {
+    const generated = daysAgo(2);
+    const missing = (createDate: Date | undefined) =>
+      evaluateUserActivity({ ...USER, createDate }, undefined, PARAMETERS, NOW, generated);
+    it("created after the report was generated: COMPLIANT, it is new", () => {
+      const verdict = missing(daysAgo(1));
+      assert.equal(verdict?.compliance, "COMPLIANT");
+      assert.match(verdict?.annotation ?? "", /created on .*, after the credential report of/);
+    });
+    it("created before the report: no verdict, the report is incomplete for it", () => {
+      assert.equal(missing(daysAgo(400)), undefined);
+    });
+    it("creation date unknown: no verdict, never COMPLIANT by default", () => {
+      assert.equal(missing(undefined), undefined);
+      assert.equal(
+        evaluateUserActivity(
+          { ...USER, createDate: daysAgo(1) },
+          undefined,
+          PARAMETERS,
+          NOW,
+          undefined,
+        ),
+        undefined,
+      );
+    });
+    it("an exempt user is exempt even so", () => {
+      const verdict = evaluateUserActivity(
+        { userId: "AIDAEXEMPT", userName: "CI-Deployer", createDate: daysAgo(400) },
+        undefined,
+        PARAMETERS,
+        NOW,
+        generated,
+      );
+      assert.equal(verdict?.compliance, "COMPLIANT");
+    });
   });
 
   it("matches users to report rows by ARN, one verdict per user", () => {
@@ -106,7 +143,19 @@ describe("iam-inactive-users evaluator", () => {
         passwordLastUsed: daysAgo(500),
       }),
     ];
-    const verdicts = evaluateInactiveUsers(users, report, PARAMETERS, NOW);
+    const { verdicts, unjudged } = evaluateInactiveUsers(
+      [
+        ...users,
+        { userId: "AIDAGONE", userName: "gone", arn: "arn:aws:iam::123456789012:user/gone" },
+      ],
+      indexCredentialReport(report, NOW),
+      PARAMETERS,
+      NOW,
+    );
+    assert.deepEqual(
+      unjudged.map((user) => user.userName),
+      ["gone"],
+    );
     assert.deepEqual(
       verdicts.map((v) => [v.resourceId, v.compliance]),
       [

@@ -62,11 +62,16 @@ function handler(remainingMs = 240_000) {
   };
 }
 
+/** When the fixture report was generated: after the fixture users, before the paged ones. */
+const REPORT_GENERATED = new Date("2025-05-31T00:00:00Z");
+
 function reportReady(csv = CSV) {
   aws.iam.on(GenerateCredentialReportCommand).resolves({ State: "COMPLETE" });
-  aws.iam
-    .on(GetCredentialReportCommand)
-    .resolves({ Content: new TextEncoder().encode(csv), ReportFormat: "text/csv" });
+  aws.iam.on(GetCredentialReportCommand).resolves({
+    Content: new TextEncoder().encode(csv),
+    ReportFormat: "text/csv",
+    GeneratedTime: REPORT_GENERATED,
+  });
 }
 
 function evaluations() {
@@ -128,9 +133,33 @@ describe("iam-inactive-users handler", () => {
         .map((call) => call.args[0].input.Evaluations?.length),
       [100, 100, 50],
     );
-    // Created 9 days ago, missing from the report: new, so COMPLIANT.
+    // Created after the report was generated, so missing from it: new, so COMPLIANT.
     assert.ok(evaluations().every((e) => e.ComplianceType === "COMPLIANT"));
     assert.equal(new Set(evaluations().map((e) => e.ComplianceResourceId)).size, 250);
+  });
+
+  it("gives no verdict to a user the report should hold and lacks, after fetching it once more", async () => {
+    const zed: User = {
+      UserName: "zed",
+      UserId: "AIDAZED0000000000001",
+      Arn: "arn:aws:iam::123456789012:user/zed",
+      Path: "/",
+      // Created long before the report: its row is missing, not yet to come.
+      CreateDate: new Date("2023-01-01T00:00:00Z"),
+    };
+    reportReady();
+    aws.iam.on(ListUsersCommand).resolves({ Users: [zed] });
+    const run = handler();
+    const summary = await run.invoke(configEvent("scheduled"));
+    assert.equal(
+      aws.iam.commandCalls(GetCredentialReportCommand).length,
+      2,
+      `fetched once more: ${JSON.stringify(summary)} ${JSON.stringify(run.logger.lines)}`,
+    );
+    assert.deepEqual(evaluations(), []);
+    assert.equal(summary.evaluations, 0);
+    const warning = run.logger.lines.find((line) => line.level === "WARN");
+    assert.deepEqual(warning?.fields?.users, ["zed"]);
   });
 
   it("honours maxInactiveDays and exemptUsers from the rule parameters", async () => {

@@ -164,8 +164,8 @@ describe("managed rule mirrors (offline evaluation)", () => {
           90,
           NOW,
         );
-        assert.equal(verdict.compliance, compliance);
-        assert.equal(verdict.resourceId, "AIDABOB");
+        assert.equal(verdict?.compliance, compliance);
+        assert.equal(verdict?.resourceId, "AIDABOB");
       });
     }
   });
