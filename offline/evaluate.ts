@@ -8,15 +8,8 @@
  */
 import { Settings } from "../config";
 import { REMEDIATIONS, RuleName, isLambdaRemediation, rulesFor } from "../functions/catalog";
-import { SecurityGroupRule } from "../functions/remediation/exposed-ports/plan";
-import { AccountView, IamUserState, SecurityGroupState } from "../functions/rules/account";
-import { indexCredentialReport, parseCredentialReport } from "../functions/rules/credential-report";
-import {
-  instanceFromConfiguration,
-  securityGroupFromConfiguration,
-} from "../functions/rules/exposed-ports/evaluate";
-import { fromAuthorizationDetails } from "../functions/rules/mfa-policy-attached/evaluate";
-import { RESOURCE_TYPES, Verdict } from "../functions/rules/verdict";
+import { AccountView } from "../functions/rules/account";
+import { Verdict } from "../functions/rules/verdict";
 import type { RemediationDefinition, StackFacts } from "../functions/shared/definitions";
 import { Snapshot } from "./snapshot";
 

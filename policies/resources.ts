@@ -22,9 +22,24 @@ export function known<T>(read: () => T): T | Unknown {
   try {
     return read();
   } catch (error) {
-    if (error instanceof UnknownValueError) return UNKNOWN;
+    if (isUnknownValueError(error)) return UNKNOWN;
     throw error;
   }
+}
+
+/**
+ * Pulumi's unknown-value error, from whichever copy of @pulumi/policy made the props proxy:
+ * `npm install` in policies/ (as Pulumi's docs have users do) adds a second copy beside the
+ * project's, whose class `instanceof` does not recognise.
+ */
+export function isUnknownValueError(error: unknown): boolean {
+  if (error instanceof UnknownValueError) return true;
+  return (
+    error instanceof Error &&
+    error.constructor.name === "UnknownValueError" &&
+    "unknownTypeSentinel" in error &&
+    "props" in error
+  );
 }
 
 /** A validation of one resource type, its props read through the structural shape `P`. */

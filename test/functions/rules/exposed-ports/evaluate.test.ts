@@ -297,7 +297,7 @@ describe("exposed-ports evaluator", () => {
     });
     it("reads an instance exactly as Config records it", () => {
       const item = configurationItem("instance-change");
-      const parsed = instanceFromConfiguration(item.resourceId, item.configuration as never);
+      const parsed = instanceFromConfiguration(item.resourceId, item.configuration);
       assert.equal(parsed.instanceId, "i-0a1b2c3d4e5f67890");
       assert.equal(parsed.state, "running");
       assert.deepEqual(parsed.securityGroupIds, ["sg-0123456789abcdef0", "sg-0b1c2d3e4f5a6b7c8"]);
