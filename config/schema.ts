@@ -62,6 +62,7 @@ const awsPortList: Check<PortRange[]> = (value) => {
   }
   return textValue.split(",").map((item) => {
     let range: PortRange;
+    if (item.trim() === "") throw invalidValue(AWS_PORT_LIST_FORM, "an empty item");
     try {
       range = portRange(item.trim());
     } catch (error) {

@@ -39,6 +39,10 @@ export function isPortRangeError(error: unknown): error is PortRangeError {
 const PORT_TEXT = /^\d{1,5}$/;
 
 function parsePort(text: string, original: unknown): number {
+  if (text === "") throw portRangeError(original, "empty");
+  if (/^-\d+$/.test(text)) {
+    throw portRangeError(original, `${text} is outside ${MIN_PORT}-${MAX_PORT}`);
+  }
   if (!PORT_TEXT.test(text)) {
     throw portRangeError(original, "not a whole number");
   }
@@ -57,7 +61,8 @@ export function parsePortRange(value: unknown): PortRange {
     return { from: port, to: port };
   }
   if (typeof value !== "string") throw portRangeError(value, "neither a number nor text");
-  const parts = value.split("-").map((part) => part.trim());
+  // A leading minus is a sign, not a range: "-1" is a port below 0, not "from nothing to 1".
+  const parts = /^\s*-/.test(value) ? [value.trim()] : value.split("-").map((part) => part.trim());
   if (parts.length === 1) {
     const port = parsePort(parts[0] ?? "", value);
     return { from: port, to: port };

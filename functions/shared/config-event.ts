@@ -180,7 +180,8 @@ export function parseInvokingEvent(event: ConfigRuleEvent): Notification {
  * the rule's parameter codec, which refuses anything but the text the program wrote.
  */
 export function parseRuleParameters(event: ConfigRuleEvent): Record<string, unknown> {
-  if (event.ruleParameters === undefined || event.ruleParameters.trim() === "") return {};
+  const text: unknown = event.ruleParameters;
+  if (text === undefined || (typeof text === "string" && text.trim() === "")) return {};
   return parseJsonObject(event.ruleParameters, "ruleParameters");
 }
 
