@@ -27,10 +27,11 @@ describe("port ranges", () => {
     ["10-5", "10 is greater than 5"],
     ["ssh", "not a whole number"],
     ["1-2-3", "more than one dash"],
-    [-1, "not a whole number"],
+    [-1, "-1 is outside 0-65535"],
+    ["-1", "-1 is outside 0-65535"],
     [22.5, "not a whole number"],
     [null, "neither a number nor text"],
-    ["", "not a whole number"],
+    ["", "empty"],
   ];
   for (const [input, reason] of invalid) {
     it(`rejects ${JSON.stringify(input)}: ${reason}`, () => {
