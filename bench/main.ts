@@ -18,13 +18,16 @@ import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { BenchRule, ChildResult, EVALUATOR_RUNS, LATENCY_MS, SEED_INSTANCE_SAMPLE } from "./child";
-import { measurePackages } from "./packages";
+import { measurePackages, packagesMarkdown } from "./packages";
+import { SECTIONS, copySection, section } from "./sections";
 import { MIXED_SAMPLE, PortCase, comparePortAlgorithms } from "./port-expansion";
 import { LAMBDA_MAX_SECONDS, TIMEOUT_SECONDS } from "./scenarios";
 import { EXEMPT_COUNT, GROUP_COUNT } from "./synthetic-account";
 
 const ROOT = path.join(__dirname, "..");
 const RESULTS = path.join(__dirname, "results.md");
+const PACKAGES = path.join(__dirname, "packages.md");
+const README = path.join(__dirname, "..", "README.md");
 export const SIZES = [1_000, 10_000];
 const RULES: BenchRule[] = ["iam-inactive-users", "mfa-policy-attached", "exposed-ports"];
 
@@ -271,10 +274,46 @@ function render(results: ChildResult[], ports: PortCase[], packages: string[], e
     "bench/packages.ts: each serialized handler as `pulumi up` would upload it, and its cold start in a",
     "fresh Node process (load + first invocation on a NOT_APPLICABLE event).",
     "",
-    ...packages,
+    ...section("packages", packages),
+    "",
+    "## Summary (quoted by the README)",
+    "",
+    ...section("scale", summary(periodic, exposed, elapsedMs)),
     "",
   );
   return lines.join("\n");
+}
+
+/** The README's table: per rule and N, calls, time and the seed's approach, with the date and machine. */
+function summary(periodic: ChildResult[], exposed: ChildResult[], _elapsedMs: number): string[] {
+  const cpus = os.cpus();
+  const evaluatorTotal = (r: ChildResult) =>
+    Object.values(r.evaluators).reduce((sum, value) => sum + value, 0);
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus.length} x ${cpus[0]?.model ?? "CPU"}, Node ${process.version}:`,
+    "",
+    `| rule, N | API calls | seeds' approach | evaluator per 1,000 | wall at ${LATENCY_MS} ms per call (timeout) | seeds' approach at ${LATENCY_MS} ms per call |`,
+    "|---|---|---|---|---|---|",
+  ];
+  for (const r of periodic) {
+    lines.push(
+      `| ${r.rule}, ${int(r.n)} | ${int(r.full.totalCalls)} | ${int(r.seed.run.totalCalls)} | ` +
+        `${ms((evaluatorTotal(r) * 1000) / r.n)} | ${seconds(r.fullAtLatency?.wallMs ?? 0)} (${TIMEOUT_SECONDS[r.rule]} s) | ` +
+        `${seconds(r.seed.run.totalCalls * LATENCY_MS)} |`,
+    );
+  }
+  const largest = exposed[exposed.length - 1];
+  if (largest) {
+    const group = largest.changes.find((c) => c.what === "security group");
+    const instance = largest.changes.find((c) => c.what === "instance");
+    lines.push(
+      `| exposed-ports, one group / one instance | ${int(total(group?.calls ?? {}))} / ${int(total(instance?.calls ?? {}))} | ` +
+        `– / ${(largest.seed.run.totalCalls / largest.seed.resources).toFixed(1)} | ${ms((evaluatorTotal(largest) * 1000) / largest.n)} | ` +
+        `${seconds(group?.msAtLatency ?? 0)} / ${seconds(instance?.msAtLatency ?? 0)} (${TIMEOUT_SECONDS["exposed-ports"]} s) | ` +
+        `${seconds((largest.seed.run.totalCalls / largest.seed.resources) * LATENCY_MS)} |`,
+    );
+  }
+  return lines;
 }
 
 async function main() {
@@ -302,6 +341,10 @@ async function main() {
   console.error(`measured packages in ${seconds(Date.now() - t2)}`);
   const markdown = render(results, ports, packages, Date.now() - started);
   fs.writeFileSync(RESULTS, markdown);
+  fs.writeFileSync(PACKAGES, packagesMarkdown(packages));
+  let readme = fs.readFileSync(README, "utf8");
+  for (const name of SECTIONS) readme = copySection(readme, markdown, name);
+  fs.writeFileSync(README, readme);
   console.log(markdown);
 }
 

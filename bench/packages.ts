@@ -139,9 +139,25 @@ export async function measurePackages(): Promise<string[]> {
   ];
 }
 
+/** bench/packages.md: the table with what it is. */
+export function packagesMarkdown(lines: readonly string[]): string {
+  return [
+    "# Lambda packages",
+    "",
+    "Output of `npm run bench:packages` (and of `npm run bench`).",
+    "",
+    ...lines,
+    "",
+  ].join("\n");
+}
+
 if (require.main === module) {
   measurePackages()
-    .then((lines) => console.log(lines.join("\n")))
+    .then((lines) => {
+      const markdown = packagesMarkdown(lines);
+      fs.writeFileSync(path.join(__dirname, "packages.md"), markdown);
+      console.log(markdown);
+    })
     .catch((error) => {
       console.error(error);
       process.exit(1);

@@ -66,6 +66,9 @@ export const TIMEOUT_SECONDS: Record<PeriodicRule | "exposed-ports", number> = {
 };
 export const LAMBDA_MAX_SECONDS = 900;
 
+/** The stack default of evaluationRefreshDays. */
+const REFRESH_DAYS = 7;
+
 /** Each rule's `ruleParameters` as its deployed rule holds them: encoded by its own codec. */
 export function ruleParameters(account: SyntheticAccount): Record<string, Record<string, string>> {
   const exemptUsers = [...account.exemptUsers];
@@ -73,10 +76,12 @@ export function ruleParameters(account: SyntheticAccount): Record<string, Record
     "iam-inactive-users": DEFINITIONS["iam-inactive-users"].parameters.encode({
       maxInactiveDays: MAX_INACTIVE_DAYS,
       exemptUsers,
+      refreshDays: REFRESH_DAYS,
     }),
     "mfa-policy-attached": DEFINITIONS["mfa-policy-attached"].parameters.encode({
       policyArn: MFA_POLICY_ARN,
       exemptUsers,
+      refreshDays: REFRESH_DAYS,
     }),
     "exposed-ports": DEFINITIONS["exposed-ports"].parameters.encode({
       forbiddenPorts: parsePortList(FORBIDDEN_PORTS),

@@ -160,6 +160,13 @@ export const CONFIG_SCHEMA = {
     description: "Days a deactivated access key stays before the delete remediation removes it.",
     check: days,
   },
+  evaluationRefreshDays: {
+    type: "integer",
+    default: 7,
+    description:
+      "Periodic rules send AWS Config (which bills each recorded evaluation) only verdicts that changed, plus those it recorded more than this many days ago (1-90).",
+    check: wholeNumber(1, 90),
+  },
   mfaPolicyName: {
     type: "string",
     default: "DenyActionWithoutMFA",

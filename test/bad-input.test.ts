@@ -559,10 +559,10 @@ describe("bad input: rule events (the custom rules' handlers)", () => {
       EXPOSED_PORTS_PARAMETERS.encode({ forbiddenPorts: [{ from: 22, to: 22 }] }),
     ),
     "iam-inactive-users": JSON.stringify(
-      INACTIVE_USERS_PARAMETERS.encode({ maxInactiveDays: 90, exemptUsers: [] }),
+      INACTIVE_USERS_PARAMETERS.encode({ maxInactiveDays: 90, exemptUsers: [], refreshDays: 7 }),
     ),
     "mfa-policy-attached": JSON.stringify(
-      MFA_POLICY_PARAMETERS.encode({ policyArn: POLICY_ARN, exemptUsers: [] }),
+      MFA_POLICY_PARAMETERS.encode({ policyArn: POLICY_ARN, exemptUsers: [], refreshDays: 7 }),
     ),
   };
   type Rule = keyof typeof parameters;

@@ -165,8 +165,8 @@ describe("stack settings", () => {
     const exemptUsers = JSON.stringify(users);
     const policyArn = "arn:aws-us-gov:iam::123456789012:policy/DenyActionWithoutMFA";
     assert.deepEqual(problems, [
-      `guardrails:exemptUsers, guardrails:maxInactiveDays: the InputParameters of the rule iam-inactive-users would be ${length({ maxInactiveDays: "90", exemptUsers })} characters (AWS Config's limit); expected at most 1,024. Exempt fewer users or shorten the names.`,
-      `guardrails:exemptUsers, guardrails:mfaPolicyName: the InputParameters of the rule mfa-policy-attached would be ${length({ policyArn, exemptUsers })} characters (AWS Config's limit); expected at most 1,024. Exempt fewer users or shorten the names.`,
+      `guardrails:evaluationRefreshDays, guardrails:exemptUsers, guardrails:maxInactiveDays: the InputParameters of the rule iam-inactive-users would be ${length({ maxInactiveDays: "90", exemptUsers, refreshDays: "7" })} characters (AWS Config's limit); expected at most 1,024. Exempt fewer users or shorten the names.`,
+      `guardrails:evaluationRefreshDays, guardrails:exemptUsers, guardrails:mfaPolicyName: the InputParameters of the rule mfa-policy-attached would be ${length({ policyArn, exemptUsers, refreshDays: "7" })} characters (AWS Config's limit); expected at most 1,024. Exempt fewer users or shorten the names.`,
     ]);
     // Where the IAM rules are disabled, nothing carries the list that far.
     assert.doesNotThrow(() =>

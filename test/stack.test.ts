@@ -238,7 +238,7 @@ describe("exempt users on the deployed path", function () {
           assert.ok(error instanceof ConfigError);
           assert.match(
             error.problems.join("\n"),
-            /guardrails:exemptUsers, guardrails:mfaPolicyName: the InputParameters of the rule mfa-policy-attached would be [\d,]+ characters \(AWS Config's limit\); expected at most 1,024\./,
+            /guardrails:evaluationRefreshDays, guardrails:exemptUsers, guardrails:mfaPolicyName: the InputParameters of the rule mfa-policy-attached would be [\d,]+ characters \(AWS Config's limit\); expected at most 1,024\./,
           );
           return true;
         },

@@ -11,7 +11,15 @@
  * Plain functions and objects, no classes: this module is serialized into Lambdas.
  */
 import { PortRange, formatPortRange } from "../rules/ports";
-import { Check, describeInvalid, invalidValue, isInvalidValue, listOf, portRange } from "./checks";
+import {
+  Check,
+  describeInvalid,
+  invalidValue,
+  isInvalidValue,
+  listOf,
+  portRange,
+  wholeNumber,
+} from "./checks";
 
 /** AWS Config's limit on a rule's InputParameters (PutConfigRule). */
 export const MAX_INPUT_PARAMETERS_LENGTH = 1024;
@@ -173,6 +181,17 @@ export function boundaryCodec<T>(
     },
   };
 }
+
+/** What every periodic custom rule reads besides its own parameters. */
+export interface PeriodicParameters {
+  /** Days after which a result Config holds is sent again though unchanged. */
+  refreshDays: number;
+}
+
+export const REFRESH_DAYS_FIELD = {
+  name: "refreshDays",
+  codec: integerField(wholeNumber(1, 90)),
+};
 
 /** The text AWS Config stores as the rule's InputParameters. */
 export function inputParametersText(parameters: Record<string, string>): string {

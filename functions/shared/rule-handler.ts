@@ -25,6 +25,7 @@ import {
 } from "./config-event";
 import { MAX_EVALUATIONS_PER_CALL, chunk, toEvaluation } from "./evaluations";
 import { Logger, jsonLogger } from "./log";
+import { changedVerdicts } from "./stored-results";
 import { isUnreadable } from "../rules/unreadable";
 import { BoundaryCodec, isBoundaryError } from "./boundary";
 
@@ -56,6 +57,11 @@ export interface CustomRule<Parameters> {
   ): Promise<Verdict[]>;
   /** Periodic rules: lists and evaluates every resource in scope. */
   evaluateAll?(parameters: Parameters, context: RuleContext): Promise<Verdict[]>;
+  /**
+   * Periodic rules: the days after which a result Config holds is sent again though unchanged.
+   * A periodic run sends only what changed; change notifications always send.
+   */
+  refreshDays?(parameters: Parameters): number;
 }
 
 export interface RuleHandlerDependencies {
@@ -72,6 +78,8 @@ export interface RuleRunSummary {
   putEvaluationsCalls: number;
   /** Why nothing was evaluated, when the event or the parameters could not be read. */
   skipped?: string;
+  /** Periodic runs: verdicts Config already held, left unsent (not billed again). */
+  unchanged?: number;
 }
 
 export interface LambdaContext {
@@ -128,6 +136,7 @@ export function createRuleHandler<Parameters>(
 
     let verdicts: Verdict[];
     let orderingTimestamp: Date;
+    let unchanged: number | undefined;
     try {
       if (notification.kind === "scheduled") {
         if (!rule.evaluateAll) {
@@ -141,6 +150,16 @@ export function createRuleHandler<Parameters>(
         }
         verdicts = await rule.evaluateAll(parameters, context);
         orderingTimestamp = new Date(notification.notificationTime);
+        if (rule.refreshDays) {
+          const changed = await changedVerdicts(
+            dependencies.config,
+            typeof event.configRuleName === "string" ? event.configRuleName : rule.name,
+            verdicts,
+            { refreshDays: rule.refreshDays(parameters), now: context.now, log },
+          );
+          unchanged = changed.unchanged;
+          verdicts = changed.send;
+        }
       } else {
         const item =
           notification.kind === "change"
@@ -170,11 +189,12 @@ export function createRuleHandler<Parameters>(
       verdicts.map((verdict) => toEvaluation(verdict, orderingTimestamp)),
       log,
     );
-    const summary = {
+    const summary: RuleRunSummary = {
       rule: rule.name,
       notification: notification.kind,
       evaluations: verdicts.length,
       putEvaluationsCalls,
+      ...(unchanged === undefined ? {} : { unchanged }),
     };
     log("INFO", "Rule evaluated", {
       ...summary,

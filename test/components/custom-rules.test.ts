@@ -20,7 +20,11 @@ const RULES = [
     permissions: inactiveUsers.PERMISSIONS,
     scope: ["AWS::IAM::User"],
     periodic: "TwentyFour_Hours",
-    parameters: { maxInactiveDays: "45", exemptUsers: '["ci-deployer","datadog"]' },
+    parameters: {
+      maxInactiveDays: "45",
+      exemptUsers: '["ci-deployer","datadog"]',
+      refreshDays: "7",
+    },
   },
   {
     name: "mfa-policy-attached",
@@ -31,6 +35,7 @@ const RULES = [
     parameters: {
       policyArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/RequireMFA`,
       exemptUsers: '["ci-deployer","datadog"]',
+      refreshDays: "7",
     },
   },
 ] as const;

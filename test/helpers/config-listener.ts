@@ -107,6 +107,9 @@ export async function startConfigListener(
         switch (operation) {
           case "PutEvaluations":
             return reply(200, { FailedEvaluations: [] });
+          // A rule whose results Config holds none of yet: a periodic run sends everything.
+          case "GetComplianceDetailsByConfigRule":
+            return reply(200, { EvaluationResults: [] });
           case "GetResourceConfigHistory": {
             const configured = listener.resourceConfigHistory;
             return reply(200, typeof configured === "function" ? configured(body) : configured);

@@ -659,7 +659,7 @@ describe("custom rules against moto (integration)", function () {
   // -------------------------------------------------------------------------------------------
 
   describe("iam-inactive-users", () => {
-    const PARAMETERS = { maxInactiveDays: "90", exemptUsers: '["ci-deployer"]' };
+    const PARAMETERS = { maxInactiveDays: "90", exemptUsers: '["ci-deployer"]', refreshDays: "7" };
     const users: Record<"fresh" | "keyUser" | "exempt", User> = {} as never;
 
     function handlerAt(now?: Date): RuleHandler {
@@ -700,7 +700,8 @@ describe("custom rules against moto (integration)", function () {
     it("never flags users created just now; the exempt one is exempt", async () => {
       const now = new Date(Math.floor(Date.now() / 1000) * 1000);
       const event = scheduledEvent("iam-inactive-users", PARAMETERS, now);
-      const evaluations = await invoke(handlerAt(), event);
+      // A periodic run first reads what Config holds (nothing yet here), then sends.
+      const evaluations = await invoke(handlerAt(), event, ["GetComplianceDetailsByConfigRule"]);
       assert.deepEqual(compliance(evaluations), {
         [users.fresh.UserId ?? ""]: "COMPLIANT",
         [users.keyUser.UserId ?? ""]: "COMPLIANT",
@@ -727,6 +728,7 @@ describe("custom rules against moto (integration)", function () {
       const evaluations = await invoke(
         handlerAt(later),
         scheduledEvent("iam-inactive-users", PARAMETERS, later),
+        ["GetComplianceDetailsByConfigRule"],
       );
       assert.deepEqual(compliance(evaluations), {
         [users.fresh.UserId ?? ""]: "NON_COMPLIANT",
@@ -813,7 +815,7 @@ describe("custom rules against moto (integration)", function () {
             tags: [],
           },
         },
-        { policyArn, exemptUsers: '["ci-deployer"]' },
+        { policyArn, exemptUsers: '["ci-deployer"]', refreshDays: "7" },
       );
     }
 
@@ -869,7 +871,12 @@ describe("custom rules against moto (integration)", function () {
       const now = new Date(Math.floor(Date.now() / 1000) * 1000);
       const evaluations = await invoke(
         handler,
-        scheduledEvent("mfa-policy-attached", { policyArn, exemptUsers: '["ci-deployer"]' }, now),
+        scheduledEvent(
+          "mfa-policy-attached",
+          { policyArn, exemptUsers: '["ci-deployer"]', refreshDays: "7" },
+          now,
+        ),
+        ["GetComplianceDetailsByConfigRule"],
       );
       assert.deepEqual(compliance(evaluations), {
         [users.grouped.UserId ?? ""]: "COMPLIANT",

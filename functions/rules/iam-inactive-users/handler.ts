@@ -11,6 +11,7 @@ import { Verdict } from "../verdict";
 import { IamUserIdentity, InactiveUsersParameters, evaluateInactiveUsers } from "./evaluate";
 import { RESOURCE_TYPES } from "../verdict";
 import { lazyHandler } from "../../shared/lazy";
+import { STORED_RESULTS_PERMISSION } from "../../shared/stored-results";
 import { fetchCredentialReport, listUsers } from "../../shared/iam";
 import {
   RULE_HANDLER_PERMISSIONS,
@@ -23,6 +24,7 @@ import { INACTIVE_USERS_PARAMETERS } from "./parameters";
 
 export const PERMISSIONS = [
   ...RULE_HANDLER_PERMISSIONS,
+  STORED_RESULTS_PERMISSION,
   "iam:GenerateCredentialReport",
   "iam:GetCredentialReport",
   "iam:ListUsers",
@@ -94,6 +96,7 @@ export function createHandler(
       name: "iam-inactive-users",
       resourceTypes: [RESOURCE_TYPES.iamUser],
       parameters: INACTIVE_USERS_PARAMETERS,
+      refreshDays: (parameters) => parameters.refreshDays,
       async evaluateItem(item, parameters, context) {
         const configuration = readObject(item.configuration, "configuration");
         const createDate = configuration.createDate;

@@ -5,11 +5,11 @@
  */
 import { RESOURCE_TYPES } from "../verdict";
 import type { CustomRuleDefinition } from "../../shared/definitions";
-import { InactiveUsersParameters, evaluateInactiveUsers } from "./evaluate";
+import { evaluateInactiveUsers } from "./evaluate";
 import { PERMISSIONS, createHandler } from "./handler";
-import { INACTIVE_USERS_PARAMETERS } from "./parameters";
+import { INACTIVE_USERS_PARAMETERS, InactiveUsersRuleParameters } from "./parameters";
 
-export const iamInactiveUsers: CustomRuleDefinition<InactiveUsersParameters> = {
+export const iamInactiveUsers: CustomRuleDefinition<InactiveUsersRuleParameters> = {
   owner: "CUSTOM_LAMBDA",
   name: "iam-inactive-users",
   description: ({ maxInactiveDays }) =>
@@ -22,6 +22,7 @@ export const iamInactiveUsers: CustomRuleDefinition<InactiveUsersParameters> = {
   fromSettings: (settings) => ({
     maxInactiveDays: settings.maxInactiveDays,
     exemptUsers: settings.exemptUsers,
+    refreshDays: settings.evaluationRefreshDays,
   }),
   mirror: (account, parameters) =>
     evaluateInactiveUsers(

@@ -13,6 +13,7 @@ import {
 } from "./evaluate";
 import { RESOURCE_TYPES } from "../verdict";
 import { lazyHandler } from "../../shared/lazy";
+import { STORED_RESULTS_PERMISSION } from "../../shared/stored-results";
 import { collectPages } from "../../shared/paginate";
 import {
   RULE_HANDLER_PERMISSIONS,
@@ -24,6 +25,7 @@ import { MFA_POLICY_PARAMETERS } from "./parameters";
 
 export const PERMISSIONS = [
   ...RULE_HANDLER_PERMISSIONS,
+  STORED_RESULTS_PERMISSION,
   "iam:GetAccountAuthorizationDetails",
   "iam:ListAttachedGroupPolicies",
 ];
@@ -44,6 +46,7 @@ export function createHandler(
       name: "mfa-policy-attached",
       resourceTypes: [RESOURCE_TYPES.iamUser],
       parameters: MFA_POLICY_PARAMETERS,
+      refreshDays: (parameters) => parameters.refreshDays,
       async evaluateItem(item, parameters) {
         const user = userFromConfiguration(item.resourceId, item.configuration);
         const groupPolicies = new Map(

@@ -6,11 +6,11 @@
 import { RESOURCE_TYPES } from "../verdict";
 import type { CustomRuleDefinition } from "../../shared/definitions";
 import { requiredFact } from "../../shared/definitions";
-import { MfaPolicyParameters, evaluateMfaPolicies } from "./evaluate";
+import { evaluateMfaPolicies } from "./evaluate";
 import { PERMISSIONS, createHandler } from "./handler";
-import { MFA_POLICY_PARAMETERS } from "./parameters";
+import { MFA_POLICY_PARAMETERS, MfaPolicyRuleParameters } from "./parameters";
 
-export const mfaPolicyAttached: CustomRuleDefinition<MfaPolicyParameters> = {
+export const mfaPolicyAttached: CustomRuleDefinition<MfaPolicyRuleParameters> = {
   owner: "CUSTOM_LAMBDA",
   name: "mfa-policy-attached",
   description: () =>
@@ -23,6 +23,7 @@ export const mfaPolicyAttached: CustomRuleDefinition<MfaPolicyParameters> = {
   fromSettings: (settings, facts) => ({
     policyArn: requiredFact(facts.mfaPolicyArn, "the MFA policy's ARN"),
     exemptUsers: settings.exemptUsers,
+    refreshDays: settings.evaluationRefreshDays,
   }),
   mirror: (account, parameters) =>
     evaluateMfaPolicies([...account.users.values()], account.groupPolicies, parameters),

@@ -66,15 +66,21 @@ describe("boundary codecs", () => {
         const encoded = MFA_POLICY_PARAMETERS.encode({
           policyArn: "arn:aws:iam::123456789012:policy/DenyActionWithoutMFA",
           exemptUsers,
+          refreshDays: 7,
         });
         assert.deepEqual(
           MFA_POLICY_PARAMETERS.decode(throughConfig(encoded)).exemptUsers,
           exemptUsers,
         );
-        const inactive = INACTIVE_USERS_PARAMETERS.encode({ maxInactiveDays: 45, exemptUsers });
+        const inactive = INACTIVE_USERS_PARAMETERS.encode({
+          maxInactiveDays: 45,
+          exemptUsers,
+          refreshDays: 7,
+        });
         assert.deepEqual(INACTIVE_USERS_PARAMETERS.decode(throughConfig(inactive)), {
           maxInactiveDays: 45,
           exemptUsers,
+          refreshDays: 7,
         });
       }
     });
@@ -170,10 +176,14 @@ describe("boundary codecs", () => {
     });
 
     it("refuses ruleParameters the rule does not read, and values that are not text", () => {
-      const encoded = INACTIVE_USERS_PARAMETERS.encode({ maxInactiveDays: 90, exemptUsers: [] });
+      const encoded = INACTIVE_USERS_PARAMETERS.encode({
+        maxInactiveDays: 90,
+        exemptUsers: [],
+        refreshDays: 7,
+      });
       assert.throws(
         () => INACTIVE_USERS_PARAMETERS.decode({ ...encoded, maxInactiveDay: "45" }),
-        /ruleParameters\.maxInactiveDay: not a parameter of this rule; it reads maxInactiveDays, exemptUsers\./,
+        /ruleParameters\.maxInactiveDay: not a parameter of this rule; it reads maxInactiveDays, exemptUsers, refreshDays\./,
       );
       assert.throws(
         () => INACTIVE_USERS_PARAMETERS.decode({ ...encoded, maxInactiveDays: 90 }),

@@ -167,7 +167,7 @@ describe("iam-inactive-users handler", () => {
     aws.iam.on(ListUsersCommand).resolves({ Users: ACCOUNT_USERS });
     await handler().invoke(
       configEvent("scheduled", {
-        ruleParameters: { maxInactiveDays: "365", exemptUsers: '["dave"]' },
+        ruleParameters: { maxInactiveDays: "365", exemptUsers: '["dave"]', refreshDays: "7" },
       }),
     );
     assert.deepEqual(
@@ -234,7 +234,11 @@ describe("iam-inactive-users handler", () => {
       ],
     });
     const event = configEvent("oversized", {
-      ruleParameters: INACTIVE_USERS_PARAMETERS.encode({ maxInactiveDays: 90, exemptUsers: [] }),
+      ruleParameters: INACTIVE_USERS_PARAMETERS.encode({
+        maxInactiveDays: 90,
+        exemptUsers: [],
+        refreshDays: 7,
+      }),
       invoking: (invoking) => {
         invoking.configurationItemSummary.resourceType = "AWS::IAM::User";
         invoking.configurationItemSummary.resourceId = alice.resourceId;
@@ -285,7 +289,9 @@ describe("iam-inactive-users handler", () => {
   it("rejects a negative day count in the parameters, naming it", async () => {
     const run = handler();
     const summary = await run.invoke(
-      configEvent("scheduled", { ruleParameters: { maxInactiveDays: "-5", exemptUsers: "[]" } }),
+      configEvent("scheduled", {
+        ruleParameters: { maxInactiveDays: "-5", exemptUsers: "[]", refreshDays: "7" },
+      }),
     );
     assert.equal(
       summary.skipped,

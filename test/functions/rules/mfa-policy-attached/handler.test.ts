@@ -1,5 +1,7 @@
 import {
   ConfigServiceClient,
+  EvaluationResult,
+  GetComplianceDetailsByConfigRuleCommand,
   GetResourceConfigHistoryCommand,
   PutEvaluationsCommand,
 } from "@aws-sdk/client-config-service";
@@ -19,7 +21,7 @@ import { stubClients, LAMBDA_CONTEXT, memoryLogger } from "../../../helpers/sdk"
 const aws = stubClients({ config: ConfigServiceClient, iam: IAMClient });
 
 const POLICY = "arn:aws:iam::123456789012:policy/DenyActionWithoutMFA";
-const PARAMETERS = { policyArn: POLICY, exemptUsers: '["carol"]' };
+const PARAMETERS = { policyArn: POLICY, exemptUsers: '["carol"]', refreshDays: "7" };
 
 function invoke(event: ReturnType<typeof configEvent>) {
   const logger = memoryLogger();
@@ -95,6 +97,108 @@ describe("mfa-policy-attached handler", () => {
         ],
       ],
     );
+  });
+
+  describe("a periodic run sends only what changed (each recorded evaluation is billed)", () => {
+    const NOW = new Date("2025-06-10T12:00:00Z");
+    const DAY = 24 * 60 * 60 * 1000;
+    const run = (logger = memoryLogger()) =>
+      createHandler({
+        config: new ConfigServiceClient({}),
+        iam: new IAMClient({}),
+        log: logger.log,
+        now: () => NOW,
+      })(
+        {
+          ...configEvent("scheduled", { ruleParameters: PARAMETERS }),
+          configRuleName: "mfa-policy-attached",
+        },
+        LAMBDA_CONTEXT,
+      );
+    /** What Config holds: alice as this run judges her, recorded `daysAgo`. */
+    const held = (daysAgo: number, change: Partial<EvaluationResult> = {}): EvaluationResult => ({
+      EvaluationResultIdentifier: {
+        EvaluationResultQualifier: {
+          ConfigRuleName: "mfa-policy-attached",
+          ResourceType: "AWS::IAM::User",
+          ResourceId: "AIDA2G65BPRJX3MQADPTP",
+        },
+      },
+      ComplianceType: "NON_COMPLIANT",
+      Annotation: "DenyActionWithoutMFA is not attached to alice or its groups (developers).",
+      ResultRecordedTime: new Date(NOW.getTime() - daysAgo * DAY),
+      ...change,
+    });
+    const sent = () => evaluations().map((e) => e.ComplianceResourceId);
+    const ALL = [
+      "AIDA2G65BPRJX3MQADPTP",
+      "AIDAZUN7YS6TXLVI2JKLR",
+      "AIDA6ZZCKRRMP6PJTRY5L",
+      "AIDAIPX3QI74I2C62YTI6",
+    ];
+    beforeEach(() => {
+      aws.iam.on(GetAccountAuthorizationDetailsCommand).resolves(authorizationDetails());
+    });
+
+    it("leaves out a result Config holds unchanged, reading every page of what it holds", async () => {
+      aws.config
+        .on(GetComplianceDetailsByConfigRuleCommand)
+        .resolvesOnce({ EvaluationResults: [], NextToken: "page-2" })
+        .resolvesOnce({ EvaluationResults: [held(1)] });
+      const summary = await run();
+      assert.deepEqual(sent(), ALL.slice(1));
+      assert.equal(summary.unchanged, 1);
+      const reads = aws.config.commandCalls(GetComplianceDetailsByConfigRuleCommand);
+      assert.deepEqual(reads[0]?.args[0].input, {
+        ConfigRuleName: "mfa-policy-attached",
+        ComplianceTypes: ["COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"],
+        Limit: 100,
+        NextToken: "page-2",
+      });
+      assert.equal(reads.length, 2);
+    });
+
+    const resent: Array<[string, EvaluationResult]> = [
+      ["whose compliance changed", held(1, { ComplianceType: "COMPLIANT" })],
+      ["whose annotation changed", held(1, { Annotation: "something else" })],
+      ["recorded more than refreshDays ago", held(8)],
+    ];
+    for (const [what, result] of resent) {
+      it(`sends a result ${what}`, async () => {
+        aws.config
+          .on(GetComplianceDetailsByConfigRuleCommand)
+          .resolves({ EvaluationResults: [result] });
+        await run();
+        assert.deepEqual(sent(), ALL);
+      });
+    }
+
+    it("sends everything for a rule with no results yet", async () => {
+      aws.config.on(GetComplianceDetailsByConfigRuleCommand).resolves({ EvaluationResults: [] });
+      assert.equal((await run()).unchanged, 0);
+      assert.deepEqual(sent(), ALL);
+    });
+
+    it("sends everything when the read fails, and says why (fail safe)", async () => {
+      aws.config
+        .on(GetComplianceDetailsByConfigRuleCommand)
+        .rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+      const logger = memoryLogger();
+      await run(logger);
+      assert.deepEqual(sent(), ALL);
+      const warning = logger.lines.find((line) => line.level === "WARN");
+      assert.equal(warning?.fields?.error, "ThrottlingException");
+    });
+
+    it("a change notification always sends", async () => {
+      aws.config
+        .on(GetComplianceDetailsByConfigRuleCommand)
+        .resolves({ EvaluationResults: [held(0)] });
+      aws.iam.on(ListAttachedGroupPoliciesCommand).resolves({ AttachedPolicies: [] });
+      await invoke(configEvent("iam-user-change", { ruleParameters: PARAMETERS }));
+      assert.deepEqual(sent(), ["AIDA2G65BPRJX3MQADPTP"]);
+      assert.equal(aws.config.commandCalls(GetComplianceDetailsByConfigRuleCommand).length, 0);
+    });
   });
 
   it("puts more than 100 users' evaluations 100 at a time", async () => {
@@ -179,7 +283,7 @@ describe("mfa-policy-attached handler", () => {
 
   it("evaluates nothing and says why when the policy ARN is missing", async () => {
     const summary = await invoke(
-      configEvent("scheduled", { ruleParameters: { exemptUsers: '["carol"]' } }),
+      configEvent("scheduled", { ruleParameters: { exemptUsers: '["carol"]', refreshDays: "7" } }),
     );
     assert.match(
       summary.skipped ?? "",
