@@ -60,6 +60,11 @@ export interface ChildResult {
   /** Milliseconds for the whole account, median of EVALUATOR_RUNS. */
   evaluators: Record<string, number>;
   changes: ChangeFigures[];
+  /**
+   * Periodic rules: a run after a first one, with a share of the verdicts changed since: what it
+   * sends (the billed evaluations) and the calls it makes.
+   */
+  steady?: SteadyRun[];
   seed: {
     rule: SeedRule;
     resources: number;
@@ -71,6 +76,17 @@ export interface ChildResult {
     comparison: { missed: number; extra: number; failed: number };
   };
 }
+
+export interface SteadyRun {
+  share: number;
+  changed: number;
+  sent: number;
+  calls: Record<string, number>;
+  totalCalls: number;
+}
+
+/** Shares of verdicts changing between two periodic runs. */
+export const CHANGE_SHARES = [0.001, 0.01];
 
 const rss = () => process.memoryUsage().rss;
 
@@ -226,11 +242,30 @@ export async function measureRule(rule: BenchRule, n: number): Promise<ChildResu
     if (mine === "COMPLIANT" && evaluation.ComplianceType === "NON_COMPLIANT") comparison.extra++;
   }
 
+  let steady: SteadyRun[] | undefined;
+  if (rule !== "exposed-ports") {
+    steady = [];
+    for (const share of CHANGE_SHARES) {
+      await runPeriodic(rule, account, clients);
+      const changed = Math.round(n * share);
+      clients.stored.alter(changed);
+      const run = await runPeriodic(rule, account, clients, { steady: true });
+      steady.push({
+        share,
+        changed,
+        sent: run.evaluations,
+        calls: run.calls,
+        totalCalls: run.totalCalls,
+      });
+    }
+  }
+
   return {
     rule,
     n,
     full,
     parts,
+    steady,
     fullAtLatency,
     mismatches,
     memory,

@@ -30,6 +30,30 @@ export interface SyntheticClients {
   calls: CallCounter;
   /** Every evaluation put, in order (reset with the counts). */
   evaluations: Array<{ ComplianceResourceId?: string; ComplianceType?: string }>;
+  /**
+   * What Config holds for the rule, as PutEvaluations left it and GetComplianceDetailsByConfigRule
+   * answers it, 100 per page. Kept across `calls.reset()`.
+   */
+  stored: StoredResults;
+}
+
+export interface StoredResults {
+  readonly size: number;
+  /** Forget everything: a rule with no results yet. */
+  clear(): void;
+  /**
+   * Make `count` held results differ from what the next run will judge, as if that many
+   * verdicts had changed since the last run.
+   */
+  alter(count: number): void;
+}
+
+interface Held {
+  ComplianceResourceType?: string;
+  ComplianceResourceId?: string;
+  ComplianceType?: string;
+  Annotation?: string;
+  OrderingTimestamp?: Date;
 }
 
 export interface SyntheticClientOptions {
@@ -51,6 +75,41 @@ export function syntheticClients(
   const latencyMs = options.latencyMs ?? 0;
   const counts = new Map<string, number>();
   const evaluations: SyntheticClients["evaluations"] = [];
+  const held = new Map<string, Held>();
+  const stored: StoredResults = {
+    get size() {
+      return held.size;
+    },
+    clear: () => held.clear(),
+    alter: (count) => {
+      let altered = 0;
+      for (const result of held.values()) {
+        if (altered++ >= count) break;
+        result.Annotation = `${result.Annotation ?? ""} (before the change)`;
+      }
+    },
+  };
+  /** GetComplianceDetailsByConfigRule's answer: a page of 100, NextToken the next offset. */
+  const storedPage = (input: { Limit?: number; NextToken?: string }) => {
+    const all = [...held.values()];
+    const from = Number(input.NextToken ?? 0);
+    const to = from + Math.min(input.Limit ?? 10, 100);
+    return {
+      EvaluationResults: all.slice(from, to).map((result) => ({
+        EvaluationResultIdentifier: {
+          EvaluationResultQualifier: {
+            ResourceType: result.ComplianceResourceType,
+            ResourceId: result.ComplianceResourceId,
+          },
+          OrderingTimestamp: result.OrderingTimestamp,
+        },
+        ComplianceType: result.ComplianceType,
+        Annotation: result.Annotation,
+        ResultRecordedTime: result.OrderingTimestamp,
+      })),
+      ...(to < all.length ? { NextToken: String(to) } : {}),
+    };
+  };
   const calls: CallCounter = {
     counts,
     total: () => [...counts.values()].reduce((sum, count) => sum + count, 0),
@@ -69,11 +128,23 @@ export function syntheticClients(
       const operation = `${service}:${String(context.commandName).replace(/Command$/, "")}`;
       counts.set(operation, (counts.get(operation) ?? 0) + 1);
       if (latencyMs > 0) await new Promise((done) => setTimeout(done, latencyMs));
-      const answer = ANSWERS[operation];
-      if (!answer) throw new Error(`The synthetic account does not answer ${operation}.`);
       const input = args.input as Input;
-      const output = answer(index, input);
-      if (operation === "config:PutEvaluations") evaluations.push(...(input.Evaluations ?? []));
+      let output: object;
+      if (operation === "config:GetComplianceDetailsByConfigRule") {
+        output = storedPage(args.input as { Limit?: number; NextToken?: string });
+      } else {
+        const answer = ANSWERS[operation];
+        if (!answer) throw new Error(`The synthetic account does not answer ${operation}.`);
+        output = answer(index, input);
+      }
+      if (operation === "config:PutEvaluations") {
+        evaluations.push(...(input.Evaluations ?? []));
+        for (const evaluation of (input.Evaluations ?? []) as Held[]) {
+          held.set(`${evaluation.ComplianceResourceType} ${evaluation.ComplianceResourceId}`, {
+            ...evaluation,
+          });
+        }
+      }
       return {
         output: {
           ...output,
@@ -91,5 +162,5 @@ export function syntheticClients(
   clients.config.middlewareStack.add(answering("config"), at);
   clients.iam.middlewareStack.add(answering("iam"), at);
   clients.ec2.middlewareStack.add(answering("ec2"), at);
-  return { ...clients, calls, evaluations };
+  return { ...clients, calls, evaluations, stored };
 }

@@ -21,7 +21,7 @@ import { BenchRule, ChildResult, EVALUATOR_RUNS, LATENCY_MS, SEED_INSTANCE_SAMPL
 import { measurePackages, packagesMarkdown } from "./packages";
 import { SECTIONS, copySection, section } from "./sections";
 import { MIXED_SAMPLE, PortCase, comparePortAlgorithms } from "./port-expansion";
-import { LAMBDA_MAX_SECONDS, TIMEOUT_SECONDS } from "./scenarios";
+import { DEFINITIONS, LAMBDA_MAX_SECONDS, TIMEOUT_SECONDS } from "./scenarios";
 import { EXEMPT_COUNT, GROUP_COUNT } from "./synthetic-account";
 
 const ROOT = path.join(__dirname, "..");
@@ -276,12 +276,81 @@ function render(results: ChildResult[], ports: PortCase[], packages: string[], e
     "",
     ...section("packages", packages),
     "",
+    "## Cost: billed evaluations per month",
+    "",
+    ...section("cost", costSection(periodic)),
     "## Summary (quoted by the README)",
     "",
     ...section("scale", summary(periodic, exposed, elapsedMs)),
     "",
   );
   return lines.join("\n");
+}
+
+/** AWS Config's public price per recorded rule evaluation, per region and month, by tier. */
+const PRICE_TIERS = [
+  { upTo: 100_000, usd: 0.001 },
+  { upTo: 500_000, usd: 0.0008 },
+  { upTo: Infinity, usd: 0.0005 },
+];
+
+function monthlyUsd(evaluations: number): number {
+  let usd = 0;
+  let from = 0;
+  for (const tier of PRICE_TIERS) {
+    const inTier = Math.max(0, Math.min(evaluations, tier.upTo) - from);
+    usd += inTier * tier.usd;
+    from = tier.upTo;
+  }
+  return usd;
+}
+
+const RUNS_PER_MONTH: Record<string, number> = {
+  One_Hour: 720,
+  Three_Hours: 240,
+  Six_Hours: 120,
+  Twelve_Hours: 60,
+  TwentyFour_Hours: 30,
+};
+/** The stack default of evaluationRefreshDays. */
+const REFRESH_DAYS = 7;
+
+function costSection(periodic: ChildResult[]): string[] {
+  const dollars = (usd: number) => `$${usd >= 100 ? int(usd) : usd.toFixed(2)}`;
+  const lines = [
+    "AWS Config bills every evaluation a rule records ($0.001 each for the first 100,000 per region",
+    "and month, $0.0008 up to 500,000, $0.0005 beyond); reads of the results are not. A periodic run",
+    "reads what Config holds (100 results per call) and sends only what changed. Measured: a second",
+    "run after a first one, with the given share of the held results made to differ (as if that many",
+    "verdicts had changed), on the synthetic account; `sent` and `calls` are that run's. The month",
+    `extrapolates it: runs a month (hourly 720, daily 30) x sent, plus the refresh of every held result`,
+    `once in ${REFRESH_DAYS} days (evaluationRefreshDays: N x 30 / ${REFRESH_DAYS}; an upper bound, a changed result restarts its`,
+    "clock). Left out: change notifications (always sent, one per changed user), other rules in the",
+    'same region sharing the tiers, and the configuration items Config bills apart. "Every verdict',
+    "every run\" is the design that resends all N each run (the seeds' way, and this program's before);",
+    "iam-user-unused-credentials-check is AWS's managed periodic rule for inactive credentials, daily,",
+    "assumed to record one evaluation per user per run.",
+    "",
+    "| rule | N | changed per run | sent per run | calls per run | billed per month | cost | every verdict every run | cost | iam-user-unused-credentials-check, daily | cost |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of periodic) {
+    const frequency = DEFINITIONS[r.rule]?.periodic ?? "TwentyFour_Hours";
+    const runs = RUNS_PER_MONTH[frequency] ?? 30;
+    for (const steady of r.steady ?? []) {
+      const billed = runs * steady.sent + Math.ceil((r.n * 30) / REFRESH_DAYS);
+      const everything = runs * r.n;
+      const managed = r.rule === "iam-inactive-users" ? 30 * r.n : undefined;
+      lines.push(
+        `| ${r.rule} | ${int(r.n)} | ${int(steady.changed)} (${(steady.share * 100).toFixed(1)}%) | ${int(steady.sent)} | ` +
+          `${int(steady.totalCalls)} (${calls(steady.calls)}) | ${int(billed)} | ${dollars(monthlyUsd(billed))} | ` +
+          `${int(everything)} | ${dollars(monthlyUsd(everything))} | ` +
+          `${managed === undefined ? "-" : int(managed)} | ${managed === undefined ? "-" : dollars(monthlyUsd(managed))} |`,
+      );
+    }
+  }
+  lines.push("");
+  return lines;
 }
 
 /** The README's table: per rule and N, calls, time and the seed's approach, with the date and machine. */

@@ -52,7 +52,7 @@ export const PERIODIC_RULES: readonly PeriodicRule[] = [
   "mfa-policy-attached",
 ];
 
-const DEFINITIONS = {
+export const DEFINITIONS = {
   "iam-inactive-users": iamInactiveUsers,
   "mfa-policy-attached": mfaPolicyAttached,
   "exposed-ports": exposedPorts,
@@ -220,12 +220,18 @@ export async function measured(
   };
 }
 
-/** One full periodic evaluation: the real handler on a ScheduledNotification. */
+/**
+ * One full periodic evaluation: the real handler on a ScheduledNotification. By default for a
+ * rule whose results Config holds none of yet (everything is sent); `steady` keeps what earlier
+ * runs left, so only what changed is sent.
+ */
 export function runPeriodic(
   rule: PeriodicRule,
   account: SyntheticAccount,
   clients: SyntheticClients,
+  { steady = false } = {},
 ): Promise<Run> {
+  if (!steady) clients.stored.clear();
   const handler = createRuleHandler(rule, clients);
   const event = scheduledEvent(ruleParameters(account)[rule] ?? {});
   return measured(clients, async () => [

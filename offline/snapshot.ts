@@ -162,14 +162,14 @@ export function readSnapshot(dir: string): Snapshot {
 
 interface ConfigItems {
   securityGroups: Map<string, SecurityGroupState>;
-  instances: InstanceSecurityGroups[];
+  instances: Map<string, InstanceSecurityGroups>;
 }
 
 /** One page, or a list of pages (several `--no-paginate` calls saved together). */
 function readConfigItems(dir: string, problems: Problems, notes: string[]): ConfigItems {
   const spec = SNAPSHOT_FILES.configItems;
   const file = path.join(dir, spec.file);
-  const result: ConfigItems = { securityGroups: new Map(), instances: [] };
+  const result: ConfigItems = { securityGroups: new Map(), instances: new Map() };
   const document = readJson(dir, spec, problems);
   if (document === undefined) return result;
   const pages = Array.isArray(document) ? document : [document];
@@ -230,7 +230,7 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
         const instance = problems.read(file, `${at} (${id})`, () =>
           instanceFromConfiguration(id, configuration),
         );
-        if (instance) result.instances.push(instance);
+        if (instance) result.instances.set(id, instance);
       }
     });
   });

@@ -27,7 +27,8 @@ export interface AccountView {
   /** The time ages are judged against: when IAM generated the credential report. */
   now: Date;
   securityGroups: ReadonlyMap<string, SecurityGroupState>;
-  instances: readonly InstanceSecurityGroups[];
+  /** By instance id. */
+  instances: ReadonlyMap<string, InstanceSecurityGroups>;
   /** Every IAM user, by user id (`AIDA...`), as AWS Config identifies them. */
   users: ReadonlyMap<string, IamUserState>;
   groupPolicies: GroupPolicies;

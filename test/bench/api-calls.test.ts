@@ -55,6 +55,19 @@ describe("bench: API calls per evaluation", () => {
         assert.deepEqual(run.verdicts, expected(account, "mfa"));
       });
 
+      for (const rule of ["iam-inactive-users", "mfa-policy-attached"] as const) {
+        it(`${rule}, a run after a first: reads every page of held results, sends only the changed`, async () => {
+          await runPeriodic(rule, account, clients);
+          const changed = Math.ceil(n / 100);
+          clients.stored.alter(changed);
+          const run = await runPeriodic(rule, account, clients, { steady: true });
+          assert.equal(run.evaluations, changed);
+          assert.equal(run.calls["config:GetComplianceDetailsByConfigRule"], Math.ceil(n / 100));
+          assert.equal(run.calls["config:PutEvaluations"], Math.ceil(changed / 100));
+          assert.equal(run.summaries[0]?.unchanged, n - changed);
+        });
+      }
+
       it("the seed's iam-inactive-user: three calls per user, PasswordLastUsed only", async () => {
         const run = await runSeed("iam-inactive-user (seed)", account, clients);
 

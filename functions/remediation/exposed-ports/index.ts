@@ -24,9 +24,7 @@ export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvi
   timeoutSeconds: 60,
   memoryMb: 256,
   describe(verdict, account, { mode, forbiddenPorts }) {
-    const instance = account.instances.find(
-      (candidate) => candidate.instanceId === verdict.resourceId,
-    );
+    const instance = account.instances.get(verdict.resourceId);
     const groupIds = instance ? instance.securityGroupIds : [verdict.resourceId];
     const rules = groupIds.flatMap((groupId) => account.securityGroups.get(groupId)?.rules ?? []);
     const revocations = planRevocations(rules, forbiddenPorts);

@@ -25,7 +25,9 @@ export const exposedPorts: CustomRuleDefinition<ExposedPortsParameters> = {
     );
     return [
       ...[...groups.values()].map((group) => evaluateSecurityGroup(group, forbiddenPorts)),
-      ...account.instances.map((instance) => evaluateInstance(instance, groups, forbiddenPorts)),
+      ...[...account.instances.values()].map((instance) =>
+        evaluateInstance(instance, groups, forbiddenPorts),
+      ),
     ];
   },
   createHandler,
