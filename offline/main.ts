@@ -16,11 +16,13 @@ import { StackFileError, readStackFile } from "./stack-file";
 const ROOT = path.join(__dirname, "..");
 export const DEMO_SNAPSHOT = path.join(ROOT, "examples", "demo-account");
 
-const USAGE = `Usage: npm start -- [--stack Pulumi.<stack>.yaml] [--snapshot DIR | --no-snapshot] [--json]
+const USAGE = `Usage: npm start -- [--stack Pulumi.<stack>.yaml] [--snapshot DIR | --no-snapshot] [--no-plan] [--json]
 
   --stack FILE     stack config to use (default: Pulumi.dev.yaml)
   --snapshot DIR   account snapshot to evaluate (default: examples/demo-account)
   --no-snapshot    only the plan
+  --no-plan        only the verdicts: the program is not run (nor its Lambdas serialized); the
+                   stack's settings are still checked
   --json           one JSON document on stdout: the verdicts, or with --no-snapshot the plan;
                    everything else goes to stderr (use npm start --silent, or npm's banner
                    lands on stdout too)
@@ -29,6 +31,7 @@ const USAGE = `Usage: npm start -- [--stack Pulumi.<stack>.yaml] [--snapshot DIR
 interface Options {
   stackFile: string;
   snapshot?: string;
+  plan: boolean;
   json: boolean;
 }
 
@@ -40,6 +43,7 @@ function parseArguments(argv: readonly string[]): Options | "help" {
   const options: Options = {
     stackFile: path.join(ROOT, "Pulumi.dev.yaml"),
     snapshot: DEMO_SNAPSHOT,
+    plan: true,
     json: false,
   };
   const value = (index: number, flag: string, example: string) => {
@@ -53,6 +57,7 @@ function parseArguments(argv: readonly string[]): Options | "help" {
     if (argument === "--help" || argument === "-h") return "help";
     else if (argument === "--json") options.json = true;
     else if (argument === "--no-snapshot") options.snapshot = undefined;
+    else if (argument === "--no-plan") options.plan = false;
     else if (argument === "--stack")
       options.stackFile = value(++index, "--stack", "Pulumi.prod.yaml");
     else if (argument === "--snapshot")
@@ -76,7 +81,26 @@ async function main(argv: readonly string[]): Promise<number> {
   // Decoded exactly as the deployed program decodes what the engine hands it.
   const settings = settingsFromConfig(toPulumiConfig(stack.config), stack.project);
   const snapshot = options.snapshot ? readSnapshot(options.snapshot) : undefined;
+  if (!options.plan && !snapshot) {
+    throw new UsageError("--no-plan with --no-snapshot leaves nothing to do");
+  }
+  if (options.plan) await printPlan(stack, options, human, !snapshot);
 
+  if (snapshot) {
+    const verdicts = evaluateSnapshot(snapshot, settings);
+    if (options.json) process.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
+    else human(`${options.plan ? "\n" : ""}${renderVerdicts(verdicts, snapshot)}`);
+  }
+  return 0;
+}
+
+/** The program under Pulumi's mock runtime, printed as the plan `pulumi up` would carry out. */
+async function printPlan(
+  stack: ReturnType<typeof readStackFile>,
+  options: Options,
+  human: (text: string) => void,
+  planIsTheDocument: boolean,
+): Promise<void> {
   const region =
     typeof stack.config["aws:region"] === "string" ? stack.config["aws:region"] : "us-east-1";
   // Loaded only now: the program reads its config when it loads, after the mocks are set.
@@ -87,15 +111,11 @@ async function main(argv: readonly string[]): Promise<number> {
     run.resources,
     run.outputs,
   );
-  if (options.json && !snapshot) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-  else human(renderPlan(plan));
-
-  if (snapshot) {
-    const verdicts = evaluateSnapshot(snapshot, settings);
-    if (options.json) process.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
-    else human(`\n${renderVerdicts(verdicts, snapshot)}`);
+  if (options.json && planIsTheDocument) {
+    process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+  } else {
+    human(renderPlan(plan));
   }
-  return 0;
 }
 
 /** Errors a user can fix get one clear message and no stack trace. */

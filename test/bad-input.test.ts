@@ -5,7 +5,11 @@
  * verdict and a log line, or an error thrown so that Lambda retries (AWS's own errors only).
  * None may end in a TypeError, and none may yield a verdict for what was not read.
  */
-import { ConfigServiceClient, PutEvaluationsCommand } from "@aws-sdk/client-config-service";
+import {
+  ConfigServiceClient,
+  Evaluation,
+  PutEvaluationsCommand,
+} from "@aws-sdk/client-config-service";
 import {
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -535,11 +539,13 @@ describe("bad input: account snapshots (npm start --snapshot)", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("bad input: rule events (the custom rules' handlers)", () => {
-  const aws = {
-    config: mockClient(ConfigServiceClient),
-    ec2: mockClient(EC2Client),
-    iam: mockClient(IAMClient),
-  };
+  // Installed for this suite only: mockClient replaces every client of the class while active.
+  const aws = {} as { config: any; ec2: any; iam: any };
+  before(() => {
+    aws.config = mockClient(ConfigServiceClient);
+    aws.ec2 = mockClient(EC2Client);
+    aws.iam = mockClient(IAMClient);
+  });
   after(() => Object.values(aws).forEach((stub) => stub.restore()));
   beforeEach(() => {
     Object.values(aws).forEach((stub) => stub.reset());
@@ -820,10 +826,10 @@ describe("bad input: rule events (the custom rules' handlers)", () => {
         now: () => new Date("2025-06-10T12:00:00Z"),
         sleep: () => Promise.resolve(),
       });
-      const evaluations = () =>
+      const evaluations = (): Evaluation[] =>
         aws.config
           .commandCalls(PutEvaluationsCommand)
-          .flatMap((call) => call.args[0].input.Evaluations ?? []);
+          .flatMap((call: any) => call.args[0].input.Evaluations ?? []);
       if ("throws" in outcome) {
         await assert.rejects(
           handler(event() as never),
@@ -863,7 +869,11 @@ describe("bad input: rule events (the custom rules' handlers)", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("bad input: remediation events and environments", () => {
-  const aws = { ec2: mockClient(EC2Client), iam: mockClient(IAMClient) };
+  const aws = {} as { ec2: any; iam: any };
+  before(() => {
+    aws.ec2 = mockClient(EC2Client);
+    aws.iam = mockClient(IAMClient);
+  });
   after(() => Object.values(aws).forEach((stub) => stub.restore()));
   beforeEach(() => Object.values(aws).forEach((stub) => stub.reset()));
 

@@ -133,6 +133,15 @@ describe("npm start (offline plan)", function () {
       }
     });
 
+    it("with --no-plan, only the verdicts: the same ones, and no plan", () => {
+      const full = npmStart("--json");
+      const { status, stdout, stderr } = npmStart("--no-plan", "--json");
+      assert.equal(status, 0, stderr);
+      assert.deepEqual(JSON.parse(stdout), JSON.parse(full.stdout));
+      assert.doesNotMatch(stderr, /Offline plan/);
+      assert.match(full.stderr, /Offline plan/);
+    });
+
     it("prints exactly one JSON document on stdout with --json, people's text on stderr", () => {
       const { status, stdout, stderr } = npmStart("--json");
       assert.equal(status, 0);
