@@ -18,6 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { BenchRule, ChildResult, EVALUATOR_RUNS, LATENCY_MS, SEED_INSTANCE_SAMPLE } from "./child";
+import { OfflineResult } from "./offline";
 import { measurePackages, packagesMarkdown } from "./packages";
 import { SECTIONS, copySection, section } from "./sections";
 import { MIXED_SAMPLE, PortCase, comparePortAlgorithms } from "./port-expansion";
@@ -107,7 +108,26 @@ const total = (byApi: Record<string, number>) => Object.values(byApi).reduce((a,
 const scaled = (byApi: Record<string, number>, factor: number) =>
   Object.fromEntries(Object.entries(byApi).map(([api, count]) => [api, count * factor]));
 
-function render(results: ChildResult[], ports: PortCase[], packages: string[], elapsedMs: number) {
+/** Users, security groups and instances each: 3,000, 30,000 and 100,002 resources. */
+const OFFLINE_SIZES = [1_000, 10_000, 33_334];
+
+/** One offline evaluation in a fresh process, through ts-node as `npm start` runs. */
+function measureOffline(n: number): OfflineResult {
+  const stdout = execFileSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(__dirname, "offline.ts"), String(n)],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split("\n").pop() ?? "") as OfflineResult;
+}
+
+function render(
+  results: ChildResult[],
+  ports: PortCase[],
+  packages: string[],
+  elapsedMs: number,
+  offline: OfflineResult[],
+) {
   const cpus = os.cpus();
   const sorted = [...results].sort(
     (a, b) => RULES.indexOf(a.rule) - RULES.indexOf(b.rule) || a.n - b.n,
@@ -276,6 +296,20 @@ function render(results: ChildResult[], ports: PortCase[], packages: string[], e
     "",
     ...section("packages", packages),
     "",
+    "## Offline evaluation (npm start --snapshot DIR --no-plan)",
+    "",
+    "bench/offline.ts: a generated snapshot of N users, N security groups and N instances in the AWS",
+    "CLI's shapes, read and checked (`read`), then every deployed rule's mirror and every",
+    "remediation's plan with the default settings (`evaluate`), in a fresh process. Not included: the",
+    "program's plan (--no-plan), printing, and ts-node's start.",
+    "",
+    "| N each | resources | read | evaluate | verdicts | peak RSS |",
+    "|---|---|---|---|---|---|",
+    ...offline.map(
+      (o) =>
+        `| ${int(o.n)} | ${int(o.resources)} | ${ms(o.readMs)} | ${ms(o.evaluateMs)} | ${int(o.verdicts)} | ${int(o.peakRssMb)} MB |`,
+    ),
+    "",
     "## Cost: billed evaluations per month",
     "",
     ...section("cost", costSection(periodic)),
@@ -405,10 +439,13 @@ async function main() {
   const t1 = Date.now();
   const ports = comparePortAlgorithms();
   console.error(`compared port algorithms in ${seconds(Date.now() - t1)}`);
+  const t3 = Date.now();
+  const offline = OFFLINE_SIZES.map(measureOffline);
+  console.error(`measured the offline evaluation in ${seconds(Date.now() - t3)}`);
   const t2 = Date.now();
   const packages = await measurePackages();
   console.error(`measured packages in ${seconds(Date.now() - t2)}`);
-  const markdown = render(results, ports, packages, Date.now() - started);
+  const markdown = render(results, ports, packages, Date.now() - started, offline);
   fs.writeFileSync(RESULTS, markdown);
   fs.writeFileSync(PACKAGES, packagesMarkdown(packages));
   let readme = fs.readFileSync(README, "utf8");

@@ -16,19 +16,31 @@ export interface CidrBlock {
 
 const FAMILY_BITS = { 4: 32, 6: 128 } as const;
 
+/** Blocks already parsed: an account repeats the same few CIDRs across thousands of rules. */
+const parsed = new Map<string, CidrBlock | undefined>();
+const PARSED_LIMIT = 10_000;
+
 /** The block a CIDR denotes (host bits ignored, as EC2 does), or undefined if it is not one. */
 export function parseCidr(text: string): CidrBlock | undefined {
+  if (parsed.has(text)) return parsed.get(text);
+  const block = parseCidrText(text);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(text, block);
+  return block;
+}
+
+function parseCidrText(text: string): CidrBlock | undefined {
   const [address, prefixText, extra] = text.trim().split("/");
   if (address === undefined || prefixText === undefined || extra !== undefined) return undefined;
   if (!/^\d{1,3}$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
-  const parsed = address.includes(":") ? parseIpv6(address) : parseIpv4(address);
-  if (!parsed) return undefined;
-  const bits = FAMILY_BITS[parsed.family];
+  const address_ = address.includes(":") ? parseIpv6(address) : parseIpv4(address);
+  if (!address_) return undefined;
+  const bits = FAMILY_BITS[address_.family];
   if (prefix > bits) return undefined;
   const hostBits = BigInt(bits - prefix);
-  const first = (parsed.value >> hostBits) << hostBits;
-  return { text, family: parsed.family, prefix, first, last: first + (1n << hostBits) - 1n };
+  const first = (address_.value >> hostBits) << hostBits;
+  return { text, family: address_.family, prefix, first, last: first + (1n << hostBits) - 1n };
 }
 
 function parseIpv4(address: string): { family: 4; value: bigint } | undefined {

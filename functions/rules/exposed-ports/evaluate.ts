@@ -160,6 +160,11 @@ function coveredSegments(
   permissions: ReadonlyArray<{ hits: readonly PortRange[]; blocks: readonly CidrBlock[] }>,
   family: 4 | 6,
 ): Array<{ ports: PortRange; cidr: string; blocks: CidrBlock[] }> {
+  // Blocks that add up to less than the whole family cannot cover it on any port.
+  const size = permissions
+    .flatMap((p) => p.blocks)
+    .reduce((sum, block) => sum + (block.last - block.first + 1n), 0n);
+  if (size < 1n << BigInt(family === 4 ? 32 : 128)) return [];
   const bounds = [
     ...new Set(permissions.flatMap((p) => p.hits.flatMap((hit) => [hit.from, hit.to + 1]))),
   ].sort((a, b) => a - b);
@@ -209,11 +214,28 @@ export function describeExposures(exposures: readonly Exposure[]): string {
     .join("; ");
 }
 
+/**
+ * A group's exposures, once per group and forbidden ports: an instance is judged by its groups,
+ * and many instances share a group.
+ */
+const exposuresOfGroup = new WeakMap<
+  SecurityGroupIngress,
+  { forbidden: readonly PortRange[]; exposures: Exposure[] }
+>();
+
+function groupExposures(group: SecurityGroupIngress, forbidden: readonly PortRange[]): Exposure[] {
+  const known = exposuresOfGroup.get(group);
+  if (known?.forbidden === forbidden) return known.exposures;
+  const exposures = findExposures(group.ingress, forbidden);
+  exposuresOfGroup.set(group, { forbidden, exposures });
+  return exposures;
+}
+
 export function evaluateSecurityGroup(
   group: SecurityGroupIngress,
   forbidden: readonly PortRange[],
 ): Verdict {
-  const exposures = findExposures(group.ingress, forbidden);
+  const exposures = groupExposures(group, forbidden);
   return {
     resourceType: RESOURCE_TYPES.securityGroup,
     resourceId: group.groupId,
@@ -244,7 +266,7 @@ export function evaluateInstance(
   }
   const findings = instance.securityGroupIds.flatMap((groupId) => {
     const group = groups.get(groupId);
-    const exposures = group ? findExposures(group.ingress, forbidden) : [];
+    const exposures = group ? groupExposures(group, forbidden) : [];
     return exposures.length > 0 ? [`${groupId}: ${describeExposures(exposures)}`] : [];
   });
   return findings.length > 0
