@@ -49,6 +49,12 @@ export default tseslint.config(
         "error",
         { selector: "ClassDeclaration", message: "No classes in serialized Lambda code." },
         { selector: "ClassExpression", message: "No classes in serialized Lambda code." },
+        {
+          // Pulumi serializes what a handler captures by value and cannot serialize a Map or Set.
+          selector:
+            "Program > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Weak)?(Map|Set)$/]",
+          message: "No module-level Map or Set in serialized Lambda code: make it per call.",
+        },
       ],
     },
   },

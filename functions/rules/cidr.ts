@@ -16,20 +16,8 @@ export interface CidrBlock {
 
 const FAMILY_BITS = { 4: 32, 6: 128 } as const;
 
-/** Blocks already parsed: an account repeats the same few CIDRs across thousands of rules. */
-const parsed = new Map<string, CidrBlock | undefined>();
-const PARSED_LIMIT = 10_000;
-
 /** The block a CIDR denotes (host bits ignored, as EC2 does), or undefined if it is not one. */
 export function parseCidr(text: string): CidrBlock | undefined {
-  if (parsed.has(text)) return parsed.get(text);
-  const block = parseCidrText(text);
-  if (parsed.size >= PARSED_LIMIT) parsed.clear();
-  parsed.set(text, block);
-  return block;
-}
-
-function parseCidrText(text: string): CidrBlock | undefined {
   const [address, prefixText, extra] = text.trim().split("/");
   if (address === undefined || prefixText === undefined || extra !== undefined) return undefined;
   if (!/^\d{1,3}$/.test(prefixText)) return undefined;

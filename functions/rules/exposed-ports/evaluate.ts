@@ -214,26 +214,34 @@ export function describeExposures(exposures: readonly Exposure[]): string {
     .join("; ");
 }
 
-/**
- * A group's exposures, once per group and forbidden ports: an instance is judged by its groups,
- * and many instances share a group.
- */
-const exposuresOfGroup = new WeakMap<
-  SecurityGroupIngress,
-  { forbidden: readonly PortRange[]; exposures: Exposure[] }
->();
+/** A group's exposures to forbidden ports; see `exposuresOnce`. */
+export type GroupExposures = (
+  group: SecurityGroupIngress,
+  forbidden: readonly PortRange[],
+) => Exposure[];
 
-function groupExposures(group: SecurityGroupIngress, forbidden: readonly PortRange[]): Exposure[] {
-  const known = exposuresOfGroup.get(group);
-  if (known?.forbidden === forbidden) return known.exposures;
-  const exposures = findExposures(group.ingress, forbidden);
-  exposuresOfGroup.set(group, { forbidden, exposures });
-  return exposures;
+const exposuresOf: GroupExposures = (group, forbidden) => findExposures(group.ingress, forbidden);
+
+/**
+ * Each group's exposures computed once, for a caller judging many instances that share groups
+ * (the offline evaluation). A cache made per call: module state would be captured, and refused,
+ * by Pulumi's serialization of the Lambdas.
+ */
+export function exposuresOnce(): GroupExposures {
+  const known = new Map<SecurityGroupIngress, Exposure[]>();
+  return (group, forbidden) => {
+    const hit = known.get(group);
+    if (hit) return hit;
+    const exposures = findExposures(group.ingress, forbidden);
+    known.set(group, exposures);
+    return exposures;
+  };
 }
 
 export function evaluateSecurityGroup(
   group: SecurityGroupIngress,
   forbidden: readonly PortRange[],
+  groupExposures: GroupExposures = exposuresOf,
 ): Verdict {
   const exposures = groupExposures(group, forbidden);
   return {
@@ -256,6 +264,7 @@ export function evaluateInstance(
   instance: InstanceSecurityGroups,
   groups: ReadonlyMap<string, SecurityGroupIngress>,
   forbidden: readonly PortRange[],
+  groupExposures: GroupExposures = exposuresOf,
 ): Verdict {
   const verdict = verdictFor(RESOURCE_TYPES.instance, instance.instanceId);
   if (instance.state === "terminated" || instance.state === "shutting-down") {

@@ -5,7 +5,7 @@
  */
 import { RESOURCE_TYPES } from "../verdict";
 import type { CustomRuleDefinition } from "../../shared/definitions";
-import { evaluateInstance, evaluateSecurityGroup } from "./evaluate";
+import { evaluateInstance, evaluateSecurityGroup, exposuresOnce } from "./evaluate";
 import { PERMISSIONS, createHandler } from "./handler";
 import { EXPOSED_PORTS_PARAMETERS, ExposedPortsParameters } from "./parameters";
 
@@ -23,10 +23,11 @@ export const exposedPorts: CustomRuleDefinition<ExposedPortsParameters> = {
     const groups = new Map(
       [...account.securityGroups].map(([id, group]) => [id, group.ingress] as const),
     );
+    const once = exposuresOnce();
     return [
-      ...[...groups.values()].map((group) => evaluateSecurityGroup(group, forbiddenPorts)),
+      ...[...groups.values()].map((group) => evaluateSecurityGroup(group, forbiddenPorts, once)),
       ...[...account.instances.values()].map((instance) =>
-        evaluateInstance(instance, groups, forbiddenPorts),
+        evaluateInstance(instance, groups, forbiddenPorts, once),
       ),
     ];
   },
