@@ -715,11 +715,11 @@ describe("custom rules against moto (integration)", function () {
       assert.equal(annotation(users.exempt), "ci-deployer is exempt (exemptUsers).");
       assert.equal(
         annotation(users.fresh),
-        `fresh-hire never used a password or access key since its creation on ${day(users.fresh)}, 0 days ago (limit 90 days).`,
+        `fresh-hire never used a password or access key since its creation on ${day(users.fresh)} (limit 90 days).`,
       );
       assert.equal(
         annotation(users.keyUser),
-        `build-bot last used its access key 1 on ${day(users.keyUser)}, 0 days ago (limit 90 days).`,
+        `build-bot last used its access key 1 on ${day(users.keyUser)} (limit 90 days).`,
       );
     });
 
@@ -737,7 +737,7 @@ describe("custom rules against moto (integration)", function () {
       });
       assert.match(
         evaluations.get(users.keyUser.UserId ?? "")?.Annotation ?? "",
-        /^build-bot last used its access key 1 on \d{4}-\d{2}-\d{2}, 120 days ago \(limit 90 days\)\.$/,
+        /^build-bot last used its access key 1 on \d{4}-\d{2}-\d{2} \(limit 90 days\)\.$/,
       );
       assert.match(evaluations.get(users.exempt.UserId ?? "")?.Annotation ?? "", /exempt/);
     });
@@ -773,7 +773,10 @@ describe("custom rules against moto (integration)", function () {
       const evaluation = only(await invoke(handlerAt(), event), user.UserId ?? "");
       assert.equal(evaluation.ComplianceType, "COMPLIANT");
       assert.equal(evaluation.ComplianceResourceType, RESOURCE_TYPE.iamUser);
-      assert.match(evaluation.Annotation ?? "", /^fresh-hire never used .*0 days ago/);
+      assert.match(
+        evaluation.Annotation ?? "",
+        /^fresh-hire never used .* since its creation on \d{4}-\d{2}-\d{2} \(limit 90 days\)/,
+      );
     });
   });
 

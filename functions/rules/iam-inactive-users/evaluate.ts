@@ -7,6 +7,9 @@
  * - a user who never used any credential is judged from its creation date, so a user created
  *   yesterday is never flagged, one created long ago and never used is;
  * - "N/A" and "no_information" count as no use;
+ * - the annotation names dates, not ages: it stays the same from one daily run to the next
+ *   until the verdict changes, so a periodic run need not send it again (each sent evaluation is
+ *   billed);
  * - an exempt user is COMPLIANT, the annotation says so; exemptions match names as IAM does,
  *   regardless of case;
  * - a user missing from the report and created after it was generated is COMPLIANT: it is new;
@@ -39,10 +42,6 @@ function lastUse(row: CredentialReportRow): { credential: string; at: Date } | u
     { credential: "access key 2", at: row.accessKey2LastUsed },
   ].filter((use): use is { credential: string; at: Date } => use.at !== undefined);
   return uses.sort((a, b) => b.at.getTime() - a.at.getTime())[0];
-}
-
-function daysAgo(days: number): string {
-  return days === 1 ? "1 day ago" : `${days} days ago`;
 }
 
 function day(date: Date): string {
@@ -82,8 +81,8 @@ export function evaluateUserActivity(
   const idleDays = Math.floor((now.getTime() - since.getTime()) / DAY_MS);
   const limit = `limit ${parameters.maxInactiveDays} days`;
   const what = used
-    ? `${user.userName} last used its ${used.credential} on ${day(used.at)}, ${daysAgo(idleDays)}`
-    : `${user.userName} never used a password or access key since its creation on ${day(since)}, ${daysAgo(idleDays)}`;
+    ? `${user.userName} last used its ${used.credential} on ${day(used.at)}`
+    : `${user.userName} never used a password or access key since its creation on ${day(since)}`;
   return idleDays > parameters.maxInactiveDays
     ? verdict("NON_COMPLIANT", `${what} (${limit}).`)
     : verdict("COMPLIANT", `${what} (${limit}).`);
