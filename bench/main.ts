@@ -17,7 +17,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
-import { BenchRule, ChildResult, EVALUATOR_RUNS, LATENCY_MS, SEED_INSTANCE_SAMPLE } from "./child";
+import {
+  BenchRule,
+  CHANGE_SHARES,
+  ChildResult,
+  EVALUATOR_RUNS,
+  LATENCY_MS,
+  SEED_INSTANCE_SAMPLE,
+} from "./child";
 import { OfflineResult } from "./offline";
 import { measurePackages, packagesMarkdown } from "./packages";
 import { SECTIONS, copySection, section } from "./sections";
@@ -379,6 +386,23 @@ function costSection(periodic: ChildResult[]): string[] {
         `| ${r.rule} | ${int(r.n)} | ${int(steady.changed)} (${(steady.share * 100).toFixed(1)}%) | ${int(steady.sent)} | ` +
           `${int(steady.totalCalls)} (${calls(steady.calls)}) | ${int(billed)} | ${dollars(monthlyUsd(billed))} | ` +
           `${int(everything)} | ${dollars(monthlyUsd(everything))} | ` +
+          `${managed === undefined ? "-" : int(managed)} | ${managed === undefined ? "-" : dollars(monthlyUsd(managed))} |`,
+      );
+    }
+  }
+  // 100,000 users: modelled from the runs above, where every run sent exactly the changed
+  // verdicts; not measured (a synthetic account that large is left to a bigger machine).
+  const modelled = 100_000;
+  for (const rule of [...new Set(periodic.map((r) => r.rule))]) {
+    const runs = RUNS_PER_MONTH[DEFINITIONS[rule]?.periodic ?? "TwentyFour_Hours"] ?? 30;
+    for (const share of CHANGE_SHARES) {
+      const changed = Math.round(modelled * share);
+      const billed = runs * changed + Math.ceil((modelled * 30) / REFRESH_DAYS);
+      const everything = runs * modelled;
+      const managed = rule === "iam-inactive-users" ? 30 * modelled : undefined;
+      lines.push(
+        `| ${rule} | ${int(modelled)} (modelled) | ${int(changed)} (${(share * 100).toFixed(1)}%) | ${int(changed)} | - | ` +
+          `${int(billed)} | ${dollars(monthlyUsd(billed))} | ${int(everything)} | ${dollars(monthlyUsd(everything))} | ` +
           `${managed === undefined ? "-" : int(managed)} | ${managed === undefined ? "-" : dollars(monthlyUsd(managed))} |`,
       );
     }

@@ -98,7 +98,8 @@ export function createRuleHandler(
   const common = { config: clients.config, log: silent, now: () => NOW };
   switch (rule) {
     case "iam-inactive-users":
-      // A report COMPLETE at once never sleeps; a real sleep if it did not.
+      // The handler's own polling with its real sleep: the first request of a fresh account
+      // answers STARTED, as IAM does, and the handler waits before asking again.
       return createInactiveUsers({ ...common, iam: clients.iam });
     case "mfa-policy-attached":
       return createMfaPolicy({ ...common, iam: clients.iam });

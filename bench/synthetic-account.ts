@@ -394,6 +394,8 @@ export interface AccountIndex {
   groupsById: Map<string, SyntheticSecurityGroup>;
   /** The credential report's bytes, made once: each call gets a copy. */
   report?: Uint8Array;
+  /** Whether IAM has been asked to generate the report (its first answer is STARTED). */
+  reportRequested?: boolean;
 }
 
 export function indexAccount(account: SyntheticAccount): AccountIndex {
@@ -412,7 +414,12 @@ function findUser(index: AccountIndex, userName: string | undefined): SyntheticU
 }
 
 export const ANSWERS: Record<string, (index: AccountIndex, input: Input) => Output> = {
-  "iam:GenerateCredentialReport": () => ({ State: "COMPLETE" }),
+  // As IAM answers: STARTED the first time, COMPLETE once a report (under 4 hours old) exists.
+  "iam:GenerateCredentialReport": (index) => {
+    const state = index.reportRequested ? "COMPLETE" : "STARTED";
+    index.reportRequested = true;
+    return { State: state };
+  },
   "iam:GetCredentialReport": (index) => {
     index.report ??= new TextEncoder().encode(credentialReportCsv(index.account));
     return {
