@@ -18,6 +18,8 @@ export interface PlannedResource {
   dependencies: string[];
   inputs: Record<string, unknown>;
   custom: boolean;
+  /** The URNs or alias specs it was once known by (`aliases`), as the engine receives them. */
+  aliases: unknown[];
 }
 
 interface RegistrationFacts {
@@ -25,6 +27,7 @@ interface RegistrationFacts {
   parent?: string;
   dependencies: string[];
   custom: boolean;
+  aliases: unknown[];
 }
 
 /** The subset of the engine's RegisterResourceRequest (protobuf) read here. */
@@ -34,6 +37,8 @@ interface RegisterResourceRequest {
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getAliasurnsList?(): string[];
+  getAliasesList?(): Array<{ toObject(): unknown }>;
 }
 
 type Callback = (error: unknown, response: { getUrn(): string } | undefined) => void;
@@ -91,6 +96,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             parent: request.getParent() || undefined,
             dependencies: request.getDependenciesList(),
             custom: request.getCustom(),
+            aliases: [
+              ...(request.getAliasurnsList?.() ?? []),
+              ...(request.getAliasesList?.() ?? []).map((alias) => alias.toObject()),
+            ],
           });
         }
         callback(error, response);

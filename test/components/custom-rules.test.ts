@@ -165,6 +165,25 @@ describe("custom Config rules", () => {
     });
   }
 
+  it("keeps each rule where its former wrapper component put it (an alias to its old parent)", () => {
+    // The rule's name and log group name are fixed: without the alias, `pulumi up` on a stack
+    // deployed before would create them anew beside the old ones and then delete the old ones.
+    const former: Record<string, string> = {
+      "exposed-ports": "ExposedPortsRule",
+      "iam-inactive-users": "InactiveUsersRule",
+      "mfa-policy-attached": "MfaPolicyRule",
+    };
+    for (const [name, wrapper] of Object.entries(former)) {
+      const component = run.resources.find(
+        (r) => r.type === "guardrails:index:CustomConfigRule" && r.name === name,
+      );
+      assert.deepEqual(
+        component?.aliases.map((alias: any) => alias.spec?.parenturn),
+        [`urn:pulumi:test::guardrails::guardrails:index:${wrapper}::${name}`],
+      );
+    }
+  });
+
   it("can switch a rule off by name", async () => {
     const without = await buildStack({ disabledRules: ["iam-inactive-users", "exposed-ports"] });
     const names = customRuleNames(without);
