@@ -322,7 +322,7 @@ function render(
     ...section("cost", costSection(periodic)),
     "## Summary (quoted by the README)",
     "",
-    ...section("scale", summary(periodic, exposed, elapsedMs)),
+    ...section("scale", summary(periodic, exposed)),
     "",
   );
   return lines.join("\n");
@@ -412,7 +412,7 @@ function costSection(periodic: ChildResult[]): string[] {
 }
 
 /** The README's table: per rule and N, calls, time and the seed's approach, with the date and machine. */
-function summary(periodic: ChildResult[], exposed: ChildResult[], _elapsedMs: number): string[] {
+function summary(periodic: ChildResult[], exposed: ChildResult[]): string[] {
   const cpus = os.cpus();
   const evaluatorTotal = (r: ChildResult) =>
     Object.values(r.evaluators).reduce((sum, value) => sum + value, 0);

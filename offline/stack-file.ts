@@ -62,13 +62,3 @@ function readYaml(file: string, expected: string): Record<string, unknown> | und
     );
   }
 }
-
-/** The project's own keys, without their namespace, as `parseSettings` takes them. */
-export function projectConfig(stack: StackFile): Record<string, unknown> {
-  const prefix = `${stack.project}:`;
-  return Object.fromEntries(
-    Object.entries(stack.config)
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([key, value]) => [key.slice(prefix.length), value]),
-  );
-}

@@ -138,12 +138,7 @@ export function parseInvokingEvent(event: ConfigRuleEvent): Notification {
     throw configEventError(`Unknown messageType ${JSON.stringify(invoking.messageType)}.`);
   }
   const created = invoking.notificationCreationTime;
-  if (
-    created !== undefined &&
-    created !== null &&
-    typeof created === "string" &&
-    !isDate(created)
-  ) {
+  if (typeof created === "string" && !isDate(created)) {
     throw configEventError(`notificationCreationTime is not a date: ${JSON.stringify(created)}.`);
   }
   const notificationTime = isDate(created) ? (created as string) : new Date().toISOString();

@@ -69,10 +69,11 @@ export function createHandler(
    */
   async function judge(
     users: ReadonlyArray<IamUserIdentity & { arn: string }>,
+    firstReport: CredentialReport,
     parameters: InactiveUsersParameters,
     context: RuleContext,
   ): Promise<Verdict[]> {
-    const first = evaluateInactiveUsers(users, await report(context), parameters, context.now);
+    const first = evaluateInactiveUsers(users, firstReport, parameters, context.now);
     if (first.unjudged.length === 0) return first.verdicts;
     const missing = new Set(first.unjudged.map((user) => user.userId));
     const again = evaluateInactiveUsers(
@@ -109,11 +110,12 @@ export function createHandler(
               ? undefined
               : readDate(createDate, "configuration.createDate"),
         };
-        return judge([user], parameters, context);
+        return judge([user], await report(context), parameters, context);
       },
       async evaluateAll(parameters, context) {
-        const users = await listUsers(iam);
-        return judge(users, parameters, context);
+        // The report and the listing at once: neither waits for the other.
+        const [firstReport, users] = await Promise.all([report(context), listUsers(iam)]);
+        return judge(users, firstReport, parameters, context);
       },
     },
     dependencies,
