@@ -3,6 +3,7 @@
  * bench/main.ts from a plain-JavaScript copy (no ts-node in memory):
  *
  *   node --expose-gc child.js <rule> <N>     prints one JSON line (ChildResult)
+ *   node child.js steady <rule> <N>          only the steady runs, on N users (SteadyResult)
  *
  * Order matters: the full periodic run comes first, right after the synthetic account is built
  * and garbage collected, so that the peak RSS is the handler's peak on top of that baseline.
@@ -130,6 +131,51 @@ function combine(a: Run, b: Run): Run {
   };
 }
 
+/**
+ * Per share of CHANGE_SHARES: a full run, then that share of the results Config holds made to
+ * differ, then the run measured: what it sends and the calls it makes.
+ */
+async function steadyRuns(
+  rule: PeriodicRule,
+  account: SyntheticAccount,
+  clients: SyntheticClients,
+): Promise<SteadyRun[]> {
+  const steady: SteadyRun[] = [];
+  for (const share of CHANGE_SHARES) {
+    await runPeriodic(rule, account, clients);
+    const changed = Math.round(account.n * share);
+    clients.stored.alter(changed);
+    const run = await runPeriodic(rule, account, clients, { steady: true });
+    steady.push({
+      share,
+      changed,
+      sent: run.evaluations,
+      calls: run.calls,
+      totalCalls: run.totalCalls,
+    });
+  }
+  return steady;
+}
+
+/** The steady runs alone, on N users without security groups: the cost at sizes beyond SIZES. */
+export async function measureSteady(rule: PeriodicRule, n: number): Promise<SteadyResult> {
+  const account = syntheticAccount(n, "users");
+  const clients = syntheticClients(account);
+  (globalThis as { gc?: () => void }).gc?.();
+  const baselineRss = rss();
+  const steady = await steadyRuns(rule, account, clients);
+  const peakRss = Math.max(process.resourceUsage().maxRSS * 1024, rss());
+  return { rule, n, steady, memory: { baselineRss, peakRss } };
+}
+
+export interface SteadyResult {
+  rule: PeriodicRule;
+  n: number;
+  steady: SteadyRun[];
+  /** RSS once the synthetic account is built, and the peak over the runs. */
+  memory: { baselineRss: number; peakRss: number };
+}
+
 export async function measureRule(rule: BenchRule, n: number): Promise<ChildResult> {
   const account = syntheticAccount(n);
   const clients = syntheticClients(account);
@@ -242,23 +288,7 @@ export async function measureRule(rule: BenchRule, n: number): Promise<ChildResu
     if (mine === "COMPLIANT" && evaluation.ComplianceType === "NON_COMPLIANT") comparison.extra++;
   }
 
-  let steady: SteadyRun[] | undefined;
-  if (rule !== "exposed-ports") {
-    steady = [];
-    for (const share of CHANGE_SHARES) {
-      await runPeriodic(rule, account, clients);
-      const changed = Math.round(n * share);
-      clients.stored.alter(changed);
-      const run = await runPeriodic(rule, account, clients, { steady: true });
-      steady.push({
-        share,
-        changed,
-        sent: run.evaluations,
-        calls: run.calls,
-        totalCalls: run.totalCalls,
-      });
-    }
-  }
+  const steady = rule === "exposed-ports" ? undefined : await steadyRuns(rule, account, clients);
 
   return {
     rule,
@@ -276,8 +306,12 @@ export async function measureRule(rule: BenchRule, n: number): Promise<ChildResu
 }
 
 if (require.main === module) {
-  const [rule, n] = process.argv.slice(2);
-  measureRule(rule as BenchRule, Number(n))
+  const [first, second, third] = process.argv.slice(2);
+  const measured: Promise<ChildResult | SteadyResult> =
+    first === "steady"
+      ? measureSteady(second as PeriodicRule, Number(third))
+      : measureRule(first as BenchRule, Number(second));
+  measured
     .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`))
     .catch((error) => {
       console.error(error);

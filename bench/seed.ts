@@ -9,8 +9,10 @@
  * FromPort (protocol -1) raises KeyError; only IpRanges (IPv4) is read; a user's activity is
  * PasswordLastUsed alone. One invocation evaluates one resource and makes one PutEvaluations.
  *
- * `seedStyleMfaPolicy` is labelled apart: the seeds have no MFA rule, so it is the seed's
- * pattern (one invocation per user, reading IAM per user) applied to mfa-policy-attached.
+ * `seedStyleMfaPolicy` is labelled apart: awslabs' rules have no MFA rule. It is the MFA
+ * article's: IAM read per user and one PutEvaluations per user (its hourly run does every user in
+ * one invocation), with the group lookups mfa-policy-attached makes added so that the verdicts
+ * compare (the article reads policies attached to the user only).
  */
 import {
   PutEvaluationsCommand,
@@ -238,9 +240,9 @@ export async function seedInactiveUser(
 }
 
 /**
- * SEED-STYLE, NOT IN THE SEED: mfa-policy-attached written the way the seeds write rules, one
- * invocation per user reading IAM for that user (policies attached to it, then its groups and
- * each group's policies until one carries the policy), one PutEvaluations.
+ * SEED-STYLE, NOT IN THE SEED: mfa-policy-attached written the way the MFA article writes its
+ * rule, IAM read for one user (policies attached to it, then its groups and each group's policies
+ * until one carries the policy) and one PutEvaluations for it.
  */
 export async function seedStyleMfaPolicy(
   clients: SyntheticClients,

@@ -187,7 +187,8 @@ export interface SyntheticAccount {
 
 const pad = (index: number, width: number) => String(index).padStart(width, "0");
 
-export function syntheticAccount(n: number): SyntheticAccount {
+/** `users` only: N users and no security groups or instances (the cost runs at 100,000). */
+export function syntheticAccount(n: number, only?: "users"): SyntheticAccount {
   const groupNames = Array.from({ length: GROUP_COUNT }, (_, index) => `team-${pad(index, 2)}`);
   const groups = new Map(
     groupNames.map((name, index) => [
@@ -245,12 +246,13 @@ export function syntheticAccount(n: number): SyntheticAccount {
     });
   }
 
-  const securityGroups = Array.from({ length: n }, (_, index) => {
+  const resources = only === "users" ? 0 : n;
+  const securityGroups = Array.from({ length: resources }, (_, index) => {
     const kind = GROUP_KIND_NAMES[index % GROUP_KIND_NAMES.length] as GroupKind;
     return { groupId: `sg-${pad(index, 17)}`, kind, expected: GROUP_VERDICTS[kind] };
   });
   // A fixed stride rather than random picks: every run evaluates the same instances.
-  const instances = Array.from({ length: n }, (_, index) => ({
+  const instances = Array.from({ length: resources }, (_, index) => ({
     instanceId: `i-${pad(index, 17)}`,
     groupIds: Array.from(
       { length: 1 + (index % 3) },

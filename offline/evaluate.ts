@@ -25,18 +25,32 @@ export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVe
   const facts: StackFacts = {
     mfaPolicyArn: `arn:${account.partition}:iam::${account.accountId}:policy/${settings.mfaPolicyName}`,
   };
-  return rulesFor(settings).flatMap((rule) => {
+  const verdicts: RuleVerdict[] = [];
+  for (const rule of rulesFor(settings)) {
     const parameters = rule.parameters.decode(
       rule.parameters.encode(rule.fromSettings(settings, facts)),
     );
     const remediation = REMEDIATIONS.find((candidate) => candidate.rule === rule.name);
     const describe = remediation && describer(remediation, settings, facts, account);
-    return rule.mirror(account, parameters).map((verdict) => {
-      const planned =
-        verdict.compliance === "NON_COMPLIANT" ? (describe ?? notifyOnly)(verdict) : undefined;
-      return { rule: rule.name, ...verdict, ...(planned ? { remediation: planned } : {}) };
-    });
-  });
+    for (const { resourceType, resourceId, compliance, annotation } of rule.mirror(
+      account,
+      parameters,
+    )) {
+      const verdict: RuleVerdict = {
+        rule: rule.name,
+        resourceType,
+        resourceId,
+        compliance,
+        annotation,
+      };
+      if (compliance === "NON_COMPLIANT") {
+        const planned = (describe ?? notifyOnly)(verdict);
+        if (planned) verdict.remediation = planned;
+      }
+      verdicts.push(verdict);
+    }
+  }
+  return verdicts;
 }
 
 const notifyOnly = () => "notify only";
@@ -59,7 +73,7 @@ function describer(
   const environment = remediation.environment.decode(
     remediation.environment.encode(remediation.fromSettings(settings, facts)),
   );
-  return (verdict) => remediation.describe(verdict, account, environment);
+  return remediation.describer(account, environment);
 }
 
 /** The report for people: per rule, each resource's verdict, annotation and remediation. */
@@ -69,7 +83,9 @@ export function renderVerdicts(verdicts: readonly RuleVerdict[], snapshot: Snaps
   ];
   const byRule = new Map<string, RuleVerdict[]>();
   for (const verdict of verdicts) {
-    byRule.set(verdict.rule, [...(byRule.get(verdict.rule) ?? []), verdict]);
+    const ofRule = byRule.get(verdict.rule);
+    if (ofRule) ofRule.push(verdict);
+    else byRule.set(verdict.rule, [verdict]);
   }
   lines.push(...snapshot.notes.map((note) => `(${note})`));
   for (const [rule, ofRule] of byRule) {

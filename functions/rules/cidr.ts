@@ -34,12 +34,15 @@ export function parseCidr(text: string): CidrBlock | undefined {
 function parseIpv4(address: string): { family: 4; value: bigint } | undefined {
   const parts = address.split(".");
   if (parts.length !== 4) return undefined;
-  let value = 0n;
+  // Four octets fit a double exactly; one conversion to bigint at the end.
+  let value = 0;
   for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = (value << 8n) | BigInt(part);
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    const octet = Number(part);
+    if (octet > 255) return undefined;
+    value = value * 256 + octet;
   }
-  return { family: 4, value };
+  return { family: 4, value: BigInt(value) };
 }
 
 function parseIpv6(address: string): { family: 6; value: bigint } | undefined {
@@ -64,12 +67,11 @@ function parseIpv6(address: string): { family: 6; value: bigint } | undefined {
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
   const all = [...head, ...Array<string>(halves.length === 1 ? 0 : missing).fill("0"), ...tail];
-  let value = 0n;
   for (const group of all) {
     if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
-    value = (value << 16n) | BigInt(`0x${group}`);
   }
-  return { family: 6, value };
+  // One conversion of the 32 hex digits rather than eight bigint shifts.
+  return { family: 6, value: BigInt(`0x${all.map((group) => group.padStart(4, "0")).join("")}`) };
 }
 
 /** Whether the blocks together hold every address of their family. */

@@ -52,22 +52,24 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
   if (missing.length > 0) {
     throw unreadable("credential report", `no columns ${missing.join(", ")}`);
   }
+  const position = Object.fromEntries(
+    REQUIRED_COLUMNS.map((column) => [column, columns.indexOf(column)]),
+  ) as Record<(typeof REQUIRED_COLUMNS)[number], number>;
   const rows: CredentialReportRow[] = [];
   lines.slice(1).forEach((line, index) => {
-    const where = `credential report row ${index + 2}`;
+    const where = () => `credential report row ${index + 2}`;
     const split = splitCsvLine(line);
     const fields = split && rejoinNames(split, columns.length);
     if (!fields) {
-      throw unreadable(where, `${columns.length} fields expected: ${line.slice(0, 120)}`);
+      throw unreadable(where(), `${columns.length} fields expected: ${line.slice(0, 120)}`);
     }
-    const value = (column: (typeof REQUIRED_COLUMNS)[number]) =>
-      fields[columns.indexOf(column)] ?? "";
+    const value = (column: (typeof REQUIRED_COLUMNS)[number]) => fields[position[column]] ?? "";
     if (value("user") === ROOT_ACCOUNT) return;
     if (!value("arn").endsWith(`/${value("user")}`)) {
-      throw unreadable(where, `the ARN ${value("arn")} is not the user ${value("user")}'s`);
+      throw unreadable(where(), `the ARN ${value("arn")} is not the user ${value("user")}'s`);
     }
     const created = reportDate(value("user_creation_time"));
-    if (!created) throw unreadable(where, `no creation time for ${value("user")}`);
+    if (!created) throw unreadable(where(), `no creation time for ${value("user")}`);
     rows.push({
       user: value("user"),
       arn: value("arn"),
@@ -90,6 +92,8 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
  * closing quote. (IAM's fields hold no line breaks, so a record is a line.)
  */
 function splitCsvLine(line: string): string[] | undefined {
+  // Without quotes a line is its commas; IAM writes every line so.
+  if (!line.includes('"')) return line.split(",");
   const fields: string[] = [];
   let field = "";
   let quoted = false;

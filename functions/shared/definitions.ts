@@ -101,8 +101,14 @@ export interface LambdaRemediationDefinition<
   schedule?(environment: Environment): string | undefined;
   timeoutSeconds: number;
   memoryMb: number;
-  /** Offline: what it would do about a violation in the snapshot; undefined if nothing. */
-  describe(verdict: Verdict, account: AccountView, environment: Environment): string | undefined;
+  /**
+   * Offline: for one snapshot, what it would do about each violation (undefined if nothing). Made
+   * once per snapshot, so that what violations share (an instance's groups) is planned once.
+   */
+  describer(
+    account: AccountView,
+    environment: Environment,
+  ): (verdict: Verdict) => string | undefined;
 }
 
 /** An SSM Automation document attached to the rule as its remediation configuration. */

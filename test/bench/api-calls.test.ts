@@ -3,6 +3,7 @@
  * the same synthetic account, middleware and handlers. Counts only, never times.
  */
 import { strict as assert } from "assert";
+import { CHANGE_SHARES, measureSteady } from "../../bench/child";
 import { syntheticClients } from "../../bench/counting-clients";
 import {
   instanceItem,
@@ -68,6 +69,22 @@ describe("bench: API calls per evaluation", () => {
           assert.equal(run.summaries[0]?.unchanged, n - changed);
         });
       }
+
+      it("the cost runs beyond SIZES: users only, every share sending exactly what changed", async () => {
+        for (const rule of ["iam-inactive-users", "mfa-policy-attached"] as const) {
+          const result = await measureSteady(rule, n);
+          assert.deepEqual(
+            result.steady.map(({ share, changed, sent }) => ({ share, changed, sent })),
+            CHANGE_SHARES.map((share) => ({
+              share,
+              changed: Math.round(n * share),
+              sent: Math.round(n * share),
+            })),
+          );
+          assert.ok(result.memory.peakRss >= result.memory.baselineRss);
+        }
+        assert.equal(syntheticAccount(n, "users").securityGroups.length, 0);
+      });
 
       it("the seed's iam-inactive-user: three calls per user, PasswordLastUsed only", async () => {
         const run = await runSeed("iam-inactive-user (seed)", account, clients);

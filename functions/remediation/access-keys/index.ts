@@ -31,38 +31,41 @@ export const remediateAccessKeys: LambdaRemediationDefinition<AccessKeyEnvironme
   createHandler,
   timeoutSeconds: 300,
   memoryMb: 256,
-  describe(verdict, account, environment) {
-    const user = account.users.get(verdict.resourceId);
-    const row = user ? account.credentialReport.byArn.get(user.arn) : undefined;
-    if (!user || !row) return undefined;
-    if (exemptionsOf(environment.exemptUsers)(user.userName)) {
-      return `${environment.mode} mode: nothing, ${user.userName} is exempt`;
-    }
-    // The credential report says when each key was created or rotated, not its id.
-    const keys = [
-      { id: "access key 1", active: row.accessKey1Active, created: row.accessKey1LastRotated },
-      { id: "access key 2", active: row.accessKey2Active, created: row.accessKey2LastRotated },
-    ].flatMap((key) =>
-      key.created
-        ? [
-            {
-              id: key.id,
-              status: key.active ? ("Active" as const) : ("Inactive" as const),
-              createDate: key.created,
-            },
-          ]
-        : [],
-    );
-    const steps = planKeyRemediation(keys, {}, environment, account.now).map((step) =>
-      step.action === "deactivate"
-        ? `deactivate ${step.keyId} (${step.ageDays} days old)`
-        : `${step.action} ${step.keyId}`,
-    );
-    if (steps.length === 0) return undefined;
-    const later =
-      environment.mode === "delete"
-        ? `, delete it ${environment.keyDeleteGraceDays} days later`
-        : "";
-    return inMode(environment.mode, `${steps.join(", ")}${later}`);
+  describer(account, environment) {
+    const exempt = exemptionsOf(environment.exemptUsers);
+    return (verdict) => {
+      const user = account.users.get(verdict.resourceId);
+      const row = user ? account.credentialReport.byArn.get(user.arn) : undefined;
+      if (!user || !row) return undefined;
+      if (exempt(user.userName)) {
+        return `${environment.mode} mode: nothing, ${user.userName} is exempt`;
+      }
+      // The credential report says when each key was created or rotated, not its id.
+      const keys = [
+        { id: "access key 1", active: row.accessKey1Active, created: row.accessKey1LastRotated },
+        { id: "access key 2", active: row.accessKey2Active, created: row.accessKey2LastRotated },
+      ].flatMap((key) =>
+        key.created
+          ? [
+              {
+                id: key.id,
+                status: key.active ? ("Active" as const) : ("Inactive" as const),
+                createDate: key.created,
+              },
+            ]
+          : [],
+      );
+      const steps = planKeyRemediation(keys, {}, environment, account.now).map((step) =>
+        step.action === "deactivate"
+          ? `deactivate ${step.keyId} (${step.ageDays} days old)`
+          : `${step.action} ${step.keyId}`,
+      );
+      if (steps.length === 0) return undefined;
+      const later =
+        environment.mode === "delete"
+          ? `, delete it ${environment.keyDeleteGraceDays} days later`
+          : "";
+      return inMode(environment.mode, `${steps.join(", ")}${later}`);
+    };
   },
 };

@@ -4,7 +4,7 @@ import { inMode } from "../../shared/definitions";
 import { RESOURCE_TYPES } from "../../rules/verdict";
 import { EXPOSED_PORTS_ENVIRONMENT, ExposedPortsEnvironment } from "./environment";
 import { createHandler, permissions } from "./handler";
-import { planRevocations } from "./plan";
+import { Revocation, planRevocations } from "./plan";
 
 export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvironment> = {
   kind: "lambda",
@@ -23,15 +23,30 @@ export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvi
   createHandler,
   timeoutSeconds: 60,
   memoryMb: 256,
-  describe(verdict, account, { mode, forbiddenPorts }) {
-    const instance = account.instances.get(verdict.resourceId);
-    const groupIds = instance ? instance.securityGroupIds : [verdict.resourceId];
-    const rules = groupIds.flatMap((groupId) => account.securityGroups.get(groupId)?.rules ?? []);
-    const revocations = planRevocations(rules, forbiddenPorts);
-    if (revocations.length === 0) return undefined;
-    return inMode(
-      mode,
-      `revoke ${revocations.map((r) => `${r.groupId}: ${r.exposure}`).join("; ")}`,
-    );
+  describer(account, { mode, forbiddenPorts }) {
+    // An instance's plan is its groups' plans: each group is planned once per snapshot.
+    const planned = new Map<string, Revocation[]>();
+    const planOf = (groupId: string) => {
+      let revocations = planned.get(groupId);
+      if (!revocations) {
+        revocations = planRevocations(
+          account.securityGroups.get(groupId)?.rules ?? [],
+          forbiddenPorts,
+        );
+        planned.set(groupId, revocations);
+      }
+      return revocations;
+    };
+    return (verdict) => {
+      const instance = account.instances.get(verdict.resourceId);
+      const groupIds = instance ? [...new Set(instance.securityGroupIds)] : [verdict.resourceId];
+      const revocations: Revocation[] = [];
+      for (const groupId of groupIds) revocations.push(...planOf(groupId));
+      if (revocations.length === 0) return undefined;
+      return inMode(
+        mode,
+        `revoke ${revocations.map((r) => `${r.groupId}: ${r.exposure}`).join("; ")}`,
+      );
+    };
   },
 };

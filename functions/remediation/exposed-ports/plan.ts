@@ -51,39 +51,67 @@ export function planRevocations(
   rules: readonly SecurityGroupRule[],
   forbidden: readonly PortRange[],
 ): Revocation[] {
-  const ingress = rules.filter(
-    (rule): rule is SecurityGroupRule & { SecurityGroupRuleId: string; GroupId: string } =>
-      !rule.IsEgress && !!rule.SecurityGroupRuleId && !!rule.GroupId,
-  );
-  const groups = [...new Set(ingress.map((rule) => rule.GroupId))];
-  return groups.flatMap((groupId) => {
-    let remaining = ingress.filter((rule) => rule.GroupId === groupId);
-    const revocations: Revocation[] = [];
-    for (;;) {
-      const exposures = findExposures(remaining.map(permissionOf), forbidden);
-      const revoked = remaining.flatMap((rule) => {
-        const opens = exposures.filter((exposure) => contributes(rule, exposure));
-        return opens.length > 0 ? [{ rule, exposure: describeExposures(opens) }] : [];
-      });
-      // In the order EC2 listed the rules, whichever round found them.
-      if (revoked.length === 0) {
-        return revocations.sort(
-          (a, b) =>
-            ingress.findIndex((rule) => rule.SecurityGroupRuleId === a.ruleId) -
-            ingress.findIndex((rule) => rule.SecurityGroupRuleId === b.ruleId),
-        );
-      }
-      for (const { rule, exposure } of revoked) {
-        revocations.push({
-          action: "revoke-ingress-rule",
-          groupId,
-          ruleId: rule.SecurityGroupRuleId,
-          exposure,
-        });
-      }
-      remaining = remaining.filter((rule) => !revoked.some((r) => r.rule === rule));
-    }
+  // Each rule read once: its position (EC2's order), its permission and its block.
+  const byGroup = new Map<string, PlannedRule[]>();
+  rules.forEach((rule, position) => {
+    if (rule.IsEgress || !rule.SecurityGroupRuleId || !rule.GroupId) return;
+    const planned: PlannedRule = {
+      position,
+      ruleId: rule.SecurityGroupRuleId,
+      permission: permissionOf(rule),
+      block: parseCidr(rule.CidrIpv4 ?? rule.CidrIpv6 ?? ""),
+    };
+    const ofGroup = byGroup.get(rule.GroupId);
+    if (ofGroup) ofGroup.push(planned);
+    else byGroup.set(rule.GroupId, [planned]);
   });
+  const revocations: Revocation[] = [];
+  for (const [groupId, ofGroup] of byGroup) {
+    for (const { ruleId, exposure } of revocationRounds(ofGroup, forbidden)) {
+      revocations.push({ action: "revoke-ingress-rule", groupId, ruleId, exposure });
+    }
+  }
+  return revocations;
+}
+
+interface PlannedRule {
+  position: number;
+  ruleId: string;
+  permission: IngressPermission;
+  block: CidrBlock | undefined;
+}
+
+/** One group's rules to revoke, round after round until the rest open nothing, in EC2's order. */
+function revocationRounds(
+  rules: readonly PlannedRule[],
+  forbidden: readonly PortRange[],
+): Array<{ position: number; ruleId: string; exposure: string }> {
+  let remaining = rules;
+  const revoked: Array<{ position: number; ruleId: string; exposure: string }> = [];
+  for (;;) {
+    const exposures = findExposures(
+      remaining.map((rule) => rule.permission),
+      forbidden,
+    ).map((exposure) => ({ exposure, outermost: outermost(exposure.blocks) }));
+    if (exposures.length === 0) break;
+    const taken = new Set<PlannedRule>();
+    for (const rule of remaining) {
+      const opens = exposures
+        .filter((candidate) => contributes(rule, candidate))
+        .map((candidate) => candidate.exposure);
+      if (opens.length === 0) continue;
+      taken.add(rule);
+      revoked.push({
+        position: rule.position,
+        ruleId: rule.ruleId,
+        exposure: describeExposures(opens),
+      });
+    }
+    if (taken.size === 0) break;
+    remaining = remaining.filter((rule) => !taken.has(rule));
+  }
+  // In the order EC2 listed the rules, whichever round found them.
+  return revoked.sort((a, b) => a.position - b.position);
 }
 
 function permissionOf(rule: SecurityGroupRule): IngressPermission {
@@ -97,11 +125,14 @@ function permissionOf(rule: SecurityGroupRule): IngressPermission {
 }
 
 /** Whether the rule is one of the outermost blocks of the exposure, on a protocol and port of it. */
-function contributes(rule: SecurityGroupRule, exposure: Exposure): boolean {
-  const block = parseCidr(rule.CidrIpv4 ?? rule.CidrIpv6 ?? "");
+function contributes(
+  rule: PlannedRule,
+  { exposure, outermost }: { exposure: Exposure; outermost: readonly CidrBlock[] },
+): boolean {
+  const { block } = rule;
   if (!block) return false;
   const same = (other: CidrBlock) =>
     other.family === block.family && other.first === block.first && other.last === block.last;
-  if (!outermost(exposure.blocks).some(same)) return false;
-  return opensPorts(permissionOf(rule), exposure.protocol, exposure.ports);
+  if (!outermost.some(same)) return false;
+  return opensPorts(rule.permission, exposure.protocol, exposure.ports);
 }

@@ -29,7 +29,7 @@ export const remediateMfaPolicy: LambdaRemediationDefinition<MfaEnvironment> = {
   createHandler,
   timeoutSeconds: 60,
   memoryMb: 256,
-  describe(verdict, account, environment) {
+  describer: (account, environment) => (verdict) => {
     const user = account.users.get(verdict.resourceId);
     if (!user) return undefined;
     const step = planMfaRemediation(user, account.groupPolicies, environment);

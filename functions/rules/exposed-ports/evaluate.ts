@@ -89,6 +89,9 @@ function openedPorts(permission: IngressPermission, protocol: Exposure["protocol
   return { from: Math.min(fromPort, toPort), to: Math.max(fromPort, toPort) };
 }
 
+const PROTOCOLS = ["all", "tcp", "udp"] as const;
+const FAMILIES = [4, 6] as const;
+
 /** Which permissions count for a protocol: all traffic counts for TCP and UDP too. */
 const COUNTED: Record<Exposure["protocol"], ReadonlyArray<Exposure["protocol"]>> = {
   all: ["all"],
@@ -117,27 +120,41 @@ export function findExposures(
   ingress: readonly IngressPermission[],
   forbidden: readonly PortRange[],
 ): Exposure[] {
-  const opened = ingress.flatMap((permission) => {
+  const opened: OpenedPorts[] = [];
+  for (const permission of ingress) {
     const protocol = portProtocol(permission.protocol);
-    if (!protocol) return [];
-    const blocks = [...permission.ipv4Cidrs, ...permission.ipv6Cidrs].flatMap(
-      (cidr) => parseCidr(cidr) ?? [],
-    );
+    if (!protocol) continue;
     const ports = openedPorts(permission, protocol);
-    const hits = forbidden.flatMap((range) => intersectPortRanges(ports, range) ?? []);
-    return blocks.length > 0 && hits.length > 0 ? [{ protocol, blocks, hits }] : [];
-  });
+    const hits: PortRange[] = [];
+    for (const range of forbidden) {
+      const hit = intersectPortRanges(ports, range);
+      if (hit) hits.push(hit);
+    }
+    // A permission opening no forbidden port exposes nothing: its CIDRs need not be read.
+    if (hits.length === 0) continue;
+    const blocks: Record<4 | 6, CidrBlock[]> = { 4: [], 6: [] };
+    for (const cidrs of [permission.ipv4Cidrs, permission.ipv6Cidrs]) {
+      for (const cidr of cidrs) {
+        const block = parseCidr(cidr);
+        if (block) blocks[block.family].push(block);
+      }
+    }
+    opened.push({ protocol, blocks, hits });
+  }
   const exposures: Exposure[] = [];
+  if (opened.length === 0) return exposures;
   const openToAll: Record<4 | 6, PortRange[]> = { 4: [], 6: [] };
-  for (const protocol of ["all", "tcp", "udp"] as const) {
-    for (const family of [4, 6] as const) {
-      const counted = opened
-        .filter((permission) => COUNTED[protocol].includes(permission.protocol))
-        .map((permission) => ({
-          hits: permission.hits,
-          blocks: permission.blocks.filter((block) => block.family === family),
-        }))
-        .filter((permission) => permission.blocks.length > 0);
+  for (const protocol of PROTOCOLS) {
+    const counts = COUNTED[protocol];
+    for (const family of FAMILIES) {
+      const counted: Array<{ hits: PortRange[]; blocks: CidrBlock[] }> = [];
+      for (const permission of opened) {
+        const blocks = permission.blocks[family];
+        if (blocks.length > 0 && counts.includes(permission.protocol)) {
+          counted.push({ hits: permission.hits, blocks });
+        }
+      }
+      if (counted.length === 0) continue;
       for (const segment of coveredSegments(counted, family)) {
         // Ports open to all traffic are said once, under "all".
         const said = openToAll[family].some(
@@ -145,11 +162,23 @@ export function findExposures(
         );
         if (protocol !== "all" && said) continue;
         if (protocol === "all") openToAll[family].push(segment.ports);
-        exposures.push({ ...segment, protocol });
+        exposures.push({
+          ports: segment.ports,
+          protocol,
+          cidr: segment.cidr,
+          blocks: segment.blocks,
+        });
       }
     }
   }
   return exposures;
+}
+
+/** A permission's forbidden ports and its blocks by address family. */
+interface OpenedPorts {
+  protocol: Exposure["protocol"];
+  blocks: Record<4 | 6, CidrBlock[]>;
+  hits: PortRange[];
 }
 
 /**
@@ -157,14 +186,22 @@ export function findExposures(
  * cover it; adjacent ranges covered by the same blocks are merged.
  */
 function coveredSegments(
-  permissions: ReadonlyArray<{ hits: readonly PortRange[]; blocks: readonly CidrBlock[] }>,
+  permissions: ReadonlyArray<{ hits: readonly PortRange[]; blocks: CidrBlock[] }>,
   family: 4 | 6,
 ): Array<{ ports: PortRange; cidr: string; blocks: CidrBlock[] }> {
   // Blocks that add up to less than the whole family cannot cover it on any port.
-  const size = permissions
-    .flatMap((p) => p.blocks)
-    .reduce((sum, block) => sum + (block.last - block.first + 1n), 0n);
+  let size = 0n;
+  for (const permission of permissions) {
+    for (const block of permission.blocks) size += block.last - block.first + 1n;
+  }
   if (size < 1n << BigInt(family === 4 ? 32 : 128)) return [];
+  const [only] = permissions;
+  if (only && permissions.length === 1) {
+    // One permission covers, or not, every port it hits alike: its hits, merged, are the segments.
+    if (!coverFamily(only.blocks, family)) return [];
+    const cidr = describeCover(only.blocks);
+    return mergePortRanges(only.hits).map((ports) => ({ ports, cidr, blocks: only.blocks }));
+  }
   const bounds = [
     ...new Set(permissions.flatMap((p) => p.hits.flatMap((hit) => [hit.from, hit.to + 1]))),
   ].sort((a, b) => a - b);
@@ -184,6 +221,21 @@ function coveredSegments(
     }
   }
   return segments;
+}
+
+/** Overlapping and adjacent ranges joined, in ascending order. */
+function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
+  if (ranges.length < 2) return [...ranges];
+  const merged: PortRange[] = [];
+  for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
+    const previous = merged[merged.length - 1];
+    if (previous && range.from <= previous.to + 1) {
+      merged[merged.length - 1] = { from: previous.from, to: Math.max(previous.to, range.to) };
+    } else {
+      merged.push(range);
+    }
+  }
+  return merged;
 }
 
 /**
@@ -214,27 +266,37 @@ export function describeExposures(exposures: readonly Exposure[]): string {
     .join("; ");
 }
 
-/** A group's exposures to forbidden ports; see `exposuresOnce`. */
+/** A group's exposures to forbidden ports, and how the annotation says them ("" for none). */
+export interface GroupFindings {
+  exposures: readonly Exposure[];
+  described: string;
+}
+
+/** A group's findings; see `exposuresOnce`. */
 export type GroupExposures = (
   group: SecurityGroupIngress,
   forbidden: readonly PortRange[],
-) => Exposure[];
+) => GroupFindings;
 
-const exposuresOf: GroupExposures = (group, forbidden) => findExposures(group.ingress, forbidden);
+const exposuresOf: GroupExposures = (group, forbidden) => {
+  const exposures = findExposures(group.ingress, forbidden);
+  return { exposures, described: describeExposures(exposures) };
+};
 
 /**
- * Each group's exposures computed once, for a caller judging many instances that share groups
+ * Each group's findings computed once, for a caller judging many instances that share groups
  * (the offline evaluation). A cache made per call: module state would be captured, and refused,
  * by Pulumi's serialization of the Lambdas.
  */
 export function exposuresOnce(): GroupExposures {
-  const known = new Map<SecurityGroupIngress, Exposure[]>();
+  const known = new Map<SecurityGroupIngress, GroupFindings>();
   return (group, forbidden) => {
-    const hit = known.get(group);
-    if (hit) return hit;
-    const exposures = findExposures(group.ingress, forbidden);
-    known.set(group, exposures);
-    return exposures;
+    let findings = known.get(group);
+    if (!findings) {
+      findings = exposuresOf(group, forbidden);
+      known.set(group, findings);
+    }
+    return findings;
   };
 }
 
@@ -243,12 +305,12 @@ export function evaluateSecurityGroup(
   forbidden: readonly PortRange[],
   groupExposures: GroupExposures = exposuresOf,
 ): Verdict {
-  const exposures = groupExposures(group, forbidden);
+  const { exposures, described } = groupExposures(group, forbidden);
   return {
     resourceType: RESOURCE_TYPES.securityGroup,
     resourceId: group.groupId,
     ...(exposures.length > 0
-      ? { compliance: "NON_COMPLIANT", annotation: describeExposures(exposures) }
+      ? { compliance: "NON_COMPLIANT", annotation: described }
       : {
           compliance: "COMPLIANT",
           annotation: `No forbidden port (${forbidden.map(formatPortRange).join(", ")}) open to the internet.`,
@@ -273,11 +335,12 @@ export function evaluateInstance(
   if (instance.securityGroupIds.length === 0) {
     return verdict("COMPLIANT", "The instance has no security groups, so it exposes no port.");
   }
-  const findings = instance.securityGroupIds.flatMap((groupId) => {
+  const findings: string[] = [];
+  for (const groupId of instance.securityGroupIds) {
     const group = groups.get(groupId);
-    const exposures = group ? groupExposures(group, forbidden) : [];
-    return exposures.length > 0 ? [`${groupId}: ${describeExposures(exposures)}`] : [];
-  });
+    const found = group && groupExposures(group, forbidden);
+    if (found && found.exposures.length > 0) findings.push(`${groupId}: ${found.described}`);
+  }
   return findings.length > 0
     ? verdict("NON_COMPLIANT", findings.join("; "))
     : verdict(

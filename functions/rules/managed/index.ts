@@ -8,7 +8,7 @@ import { boundaryCodec, integerField, portRangesField } from "../../shared/bound
 import { days } from "../../shared/checks";
 import type { ManagedRuleDefinition } from "../../shared/definitions";
 import type { PortRange } from "../ports";
-import { RESOURCE_TYPES } from "../verdict";
+import { RESOURCE_TYPES, Verdict } from "../verdict";
 import {
   evaluateAccessKeysRotated,
   evaluateAuthorizedPorts,
@@ -33,7 +33,8 @@ export const vpcDefaultSecurityGroupClosed: ManagedRuleDefinition<NoParameters> 
   mirror: (account) =>
     [...account.securityGroups.values()].map((group) =>
       evaluateDefaultGroupClosed({
-        ...group.ingress,
+        groupId: group.ingress.groupId,
+        ingress: group.ingress.ingress,
         groupName: group.groupName,
         egressRuleCount: group.egressRuleCount,
       }),
@@ -91,16 +92,15 @@ export const accessKeysRotated: ManagedRuleDefinition<AccessKeysRotatedParameter
     maxAccessKeyAge: { name: "maxAccessKeyAge", codec: integerField(days) },
   }),
   fromSettings: (settings) => ({ maxAccessKeyAge: settings.maxAccessKeyAge }),
-  mirror: (account, { maxAccessKeyAge }) =>
-    [...account.users.values()].flatMap(
-      (user) =>
-        evaluateAccessKeysRotated(
-          user,
-          account.credentialReport.byArn.get(user.arn),
-          maxAccessKeyAge,
-          account.now,
-        ) ?? [],
-    ),
+  mirror(account, { maxAccessKeyAge }) {
+    const verdicts: Verdict[] = [];
+    for (const user of account.users.values()) {
+      const row = account.credentialReport.byArn.get(user.arn);
+      const verdict = evaluateAccessKeysRotated(user, row, maxAccessKeyAge, account.now);
+      if (verdict) verdicts.push(verdict);
+    }
+    return verdicts;
+  },
 };
 
 export const restrictedSsh: ManagedRuleDefinition<NoParameters> = {

@@ -224,6 +224,18 @@ describe("exposed-ports evaluator", () => {
     assert.equal(verdict.annotation, "1-1024/tcp, 8080/tcp open to 0.0.0.0/0");
   });
 
+  it("joins forbidden ranges that overlap or touch, for one permission as for several", () => {
+    // One permission takes a shorter path than several; both must say the same.
+    const forbidden = parsePortList("20-22,22,23,25");
+    const one = judge([permission({ fromPort: 0, toPort: 65535 })], forbidden);
+    const two = judge(
+      [permission({ fromPort: 0, toPort: 65535 }), permission({ fromPort: 0, toPort: 65535 })],
+      forbidden,
+    );
+    assert.equal(one.annotation, "20-23/tcp, 25/tcp open to 0.0.0.0/0");
+    assert.equal(two.annotation, one.annotation);
+  });
+
   it("reads the security group exactly as Config records it (seed-shaped item)", () => {
     const item = configurationItem("sg-change");
     const verdict = evaluateSecurityGroup(
