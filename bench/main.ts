@@ -26,6 +26,8 @@ import {
   SteadyResult,
 } from "./child";
 import { OfflineResult } from "./offline";
+import { REPORT_RUNS, ReportResult, measureReport } from "./report";
+import { PAGE_ROWS } from "../offline/report/html";
 import { measurePackages, packagesMarkdown } from "./packages";
 import { SECTIONS, copySection, section } from "./sections";
 import { MIXED_SAMPLE, PortCase, comparePortAlgorithms } from "./port-expansion";
@@ -164,6 +166,7 @@ function render(
   elapsedMs: number,
   offline: OfflineResult[],
   large: SteadyResult[],
+  report: ReportResult,
 ) {
   const cpus = os.cpus();
   const sorted = [...results].sort(
@@ -338,6 +341,10 @@ function render(
     "",
     ...section("offline", offlineSection(offline)),
     "",
+    "## HTML report (npm start --html FILE)",
+    "",
+    ...section("report", reportSection(report)),
+    "",
     "## Cost: billed evaluations per month",
     "",
     ...section("cost", costSection(periodic, large)),
@@ -349,9 +356,34 @@ function render(
   return lines.join("\n");
 }
 
+/** When and where: every section the README quotes starts with it. */
+function measuredOn(): string {
+  const cpus = os.cpus();
+  return `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus.length} x ${cpus[0]?.model ?? "CPU"}, Node ${process.version}`;
+}
+
+function reportSection(report: ReportResult): string[] {
+  return [
+    `${measuredOn()}.`,
+    "",
+    `bench/report.ts: the report of a generated snapshot of ${int(report.resources)} resources (${int(report.verdicts)} verdicts),`,
+    "written as `npm start -- --html` writes it, then opened in Debian's Chromium (headless, no GPU):",
+    `the time from navigation to the first frame after the load event, median of ${REPORT_RUNS} fresh pages. The`,
+    `tables draw ${PAGE_ROWS} rows per rule at first (more on demand); filtering and the counts run on every row.`,
+    "",
+    "| resources | verdicts | page size | writing it | on screen | goal |",
+    "|---|---|---|---|---|---|",
+    `| ${int(report.resources)} | ${int(report.verdicts)} | ${(report.bytes / 1024 / 1024).toFixed(1)} MB | ${ms(report.writeMs)} | ` +
+      `${ms(report.firstFrameMs)} | under ${seconds(report.goalMs)}: ${report.firstFrameMs < report.goalMs ? "met" : "not met"} |`,
+    "",
+  ];
+}
+
 function offlineSection(offline: OfflineResult[]): string[] {
   const both = (o: OfflineResult) => o.readMs + o.evaluateMs;
   return [
+    `${measuredOn()}.`,
+    "",
     "bench/offline.ts: a generated snapshot of N users, N security groups and N instances in the AWS",
     "CLI's shapes, read and checked (`read`), then every deployed rule's mirror and every",
     "remediation's plan with the default settings (`evaluate`), each in a fresh process (so the",
@@ -401,6 +433,8 @@ const REFRESH_DAYS = 7;
 function costSection(periodic: ChildResult[], large: SteadyResult[]): string[] {
   const dollars = (usd: number) => `$${usd >= 100 ? int(usd) : usd.toFixed(2)}`;
   const lines = [
+    `${measuredOn()}.`,
+    "",
     "AWS Config bills every evaluation a rule records ($0.001 each for the first 100,000 per region",
     "and month, $0.0008 up to 500,000, $0.0005 beyond); reads of the results are not. A periodic run",
     "reads what Config holds (100 results per call) and sends only what changed. Measured: a second",
@@ -477,11 +511,10 @@ function seedVersusLimit(rule: SeedRule, totalMs: number, callsPerResource: numb
 
 /** The README's table: per rule and N, calls, time and the seed's approach, with the date and machine. */
 function summary(periodic: ChildResult[], exposed: ChildResult[]): string[] {
-  const cpus = os.cpus();
   const evaluatorTotal = (r: ChildResult) =>
     Object.values(r.evaluators).reduce((sum, value) => sum + value, 0);
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus.length} x ${cpus[0]?.model ?? "CPU"}, Node ${process.version}:`,
+    `${measuredOn()}:`,
     "",
     `| rule, N | API calls | seeds' approach | evaluator per 1,000 | wall at ${LATENCY_MS} ms per call (timeout) | seeds' approach at ${LATENCY_MS} ms per call, its calls in turn | its design vs Lambda's 15 min |`,
     "|---|---|---|---|---|---|---|",
@@ -540,10 +573,13 @@ async function main() {
   const t3 = Date.now();
   const offline = OFFLINE_SIZES.map(measureOffline);
   console.error(`measured the offline evaluation in ${seconds(Date.now() - t3)}`);
+  const t4 = Date.now();
+  const report = await measureReport();
+  console.error(`measured the HTML report in ${seconds(Date.now() - t4)}`);
   const t2 = Date.now();
   const packages = await measurePackages();
   console.error(`measured packages in ${seconds(Date.now() - t2)}`);
-  const markdown = render(results, ports, packages, Date.now() - started, offline, large);
+  const markdown = render(results, ports, packages, Date.now() - started, offline, large, report);
   fs.writeFileSync(RESULTS, markdown);
   fs.writeFileSync(PACKAGES, packagesMarkdown(packages));
   let readme = fs.readFileSync(README, "utf8");

@@ -16,15 +16,34 @@ import { Snapshot } from "./snapshot";
 /** One line of the report; `--json` prints a list of these. */
 export interface RuleVerdict extends Verdict {
   rule: RuleName;
+  /** What people call the resource, where the snapshot says: a user's or a group's name. */
+  resourceName?: string;
   /** For a violation: what the rule's remediation would do, in its configured mode. */
   remediation?: string;
 }
 
-export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVerdict[] {
+/** The facts a stack in the snapshot's account would know (the MFA policy's ARN). */
+function factsOf(snapshot: Snapshot, settings: Settings): StackFacts {
   const { account } = snapshot;
-  const facts: StackFacts = {
+  return {
     mfaPolicyArn: `arn:${account.partition}:iam::${account.accountId}:policy/${settings.mfaPolicyName}`,
   };
+}
+
+/** What each deployed rule checks, as it describes itself with the stack's parameters. */
+export function ruleDescriptions(snapshot: Snapshot, settings: Settings): Map<RuleName, string> {
+  const facts = factsOf(snapshot, settings);
+  return new Map(
+    rulesFor(settings).map((rule) => [
+      rule.name,
+      rule.description(rule.fromSettings(settings, facts)),
+    ]),
+  );
+}
+
+export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVerdict[] {
+  const { account } = snapshot;
+  const facts = factsOf(snapshot, settings);
   const verdicts: RuleVerdict[] = [];
   for (const rule of rulesFor(settings)) {
     const parameters = rule.parameters.decode(
@@ -43,6 +62,10 @@ export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVe
         compliance,
         annotation,
       };
+      const name =
+        account.users.get(resourceId)?.userName ??
+        account.securityGroups.get(resourceId)?.groupName;
+      if (name !== undefined) verdict.resourceName = name;
       if (compliance === "NON_COMPLIANT") {
         const planned = (describe ?? notifyOnly)(verdict);
         if (planned) verdict.remediation = planned;
@@ -74,29 +97,4 @@ function describer(
     remediation.environment.encode(remediation.fromSettings(settings, facts)),
   );
   return remediation.describer(account, environment);
-}
-
-/** The report for people: per rule, each resource's verdict, annotation and remediation. */
-export function renderVerdicts(verdicts: readonly RuleVerdict[], snapshot: Snapshot): string {
-  const lines = [
-    `Account snapshot ${snapshot.dir} (as of ${snapshot.generatedTime.toISOString()}), evaluated with the stack's settings:`,
-  ];
-  const byRule = new Map<string, RuleVerdict[]>();
-  for (const verdict of verdicts) {
-    const ofRule = byRule.get(verdict.rule);
-    if (ofRule) ofRule.push(verdict);
-    else byRule.set(verdict.rule, [verdict]);
-  }
-  lines.push(...snapshot.notes.map((note) => `(${note})`));
-  for (const [rule, ofRule] of byRule) {
-    const failing = ofRule.filter((verdict) => verdict.compliance === "NON_COMPLIANT").length;
-    lines.push("", `${rule}: ${failing} NON_COMPLIANT of ${ofRule.length}`);
-    for (const verdict of ofRule) {
-      lines.push(
-        `  ${verdict.compliance.padEnd(14)} ${verdict.resourceType.padEnd(24)} ${verdict.resourceId.padEnd(22)} ${verdict.annotation}`,
-      );
-      if (verdict.remediation) lines.push(`  ${"".padEnd(62)} -> ${verdict.remediation}`);
-    }
-  }
-  return lines.join("\n");
 }

@@ -5,34 +5,63 @@
  * account, credentials or Pulumi CLI needed.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, settingsFromConfig } from "../config";
-import { evaluateSnapshot, renderVerdicts } from "./evaluate";
+import { Compliance } from "../functions/rules/verdict";
+import { evaluateSnapshot, ruleDescriptions } from "./evaluate";
 import { runProgram, toPulumiConfig } from "./mock-runtime";
 import { planDocument, renderPlan } from "./plan";
 import { isSnapshotError, readSnapshot } from "./snapshot";
 import { StackFileError, readStackFile } from "./stack-file";
+import { renderCsv } from "./report/csv";
+import { renderHtml } from "./report/html";
+import {
+  BaselineError,
+  COMPLIANCE_ORDER,
+  compareWithBaseline,
+  readBaseline,
+  remediationPlans,
+  summarize,
+} from "./report/model";
+import { renderText } from "./report/text";
 
 const ROOT = path.join(__dirname, "..");
 export const DEMO_SNAPSHOT = path.join(ROOT, "examples", "demo-account");
 
-const USAGE = `Usage: npm start -- [--stack Pulumi.<stack>.yaml] [--snapshot DIR | --no-snapshot] [--no-plan] [--json]
+const USAGE = `Usage: npm start -- [--stack Pulumi.<stack>.yaml] [--snapshot DIR | --no-snapshot] [--no-plan]
+                    [--json] [--html FILE] [--csv FILE] [--baseline FILE] [--fail-on VERDICTS]
 
-  --stack FILE     stack config to use (default: Pulumi.dev.yaml)
-  --snapshot DIR   account snapshot to evaluate (default: examples/demo-account)
-  --no-snapshot    only the plan
-  --no-plan        only the verdicts: the program is not run (nor its Lambdas serialized); the
-                   stack's settings are still checked
-  --json           one JSON document on stdout: the verdicts, or with --no-snapshot the plan;
-                   everything else goes to stderr (use npm start --silent, or npm's banner
-                   lands on stdout too)
+  --stack FILE       stack config to use (default: Pulumi.dev.yaml)
+  --snapshot DIR     account snapshot to evaluate (default: examples/demo-account)
+  --no-snapshot      only the plan
+  --no-plan          only the verdicts: the program is not run (nor its Lambdas serialized); the
+                     stack's settings are still checked
+  --json             one JSON document on stdout: the verdicts, or with --no-snapshot the plan;
+                     everything else goes to stderr (use npm start --silent, or npm's banner
+                     lands on stdout too)
+  --html FILE        also write the report as one self-contained HTML page
+  --csv FILE         also write one CSV row per verdict
+  --baseline FILE    an earlier --json output: mark violations new, unchanged or resolved
+  --fail-on VERDICTS exit with 3 when any verdict is one of these (comma-separated:
+                     ${COMPLIANCE_ORDER.join(", ")}), e.g. --fail-on NON_COMPLIANT
+
+Exit codes: 0 done; 1 a stack file, setting, snapshot or baseline that cannot be used (named on
+stderr); 2 a wrong option; 3 --fail-on matched a verdict (the reports are written first).
 `;
+
+/** `--fail-on` matched: the CI gate's exit code. */
+export const FINDINGS_EXIT_CODE = 3;
 
 interface Options {
   stackFile: string;
   snapshot?: string;
   plan: boolean;
   json: boolean;
+  html?: string;
+  csv?: string;
+  baseline?: string;
+  failOn: Compliance[];
 }
 
 class UsageError extends Error {
@@ -45,6 +74,7 @@ function parseArguments(argv: readonly string[]): Options | "help" {
     snapshot: DEMO_SNAPSHOT,
     plan: true,
     json: false,
+    failOn: [],
   };
   const value = (index: number, flag: string, example: string) => {
     const given = argv[index];
@@ -62,9 +92,36 @@ function parseArguments(argv: readonly string[]): Options | "help" {
       options.stackFile = value(++index, "--stack", "Pulumi.prod.yaml");
     else if (argument === "--snapshot")
       options.snapshot = value(++index, "--snapshot", "./my-account");
+    else if (argument === "--html") options.html = value(++index, "--html", "report.html");
+    else if (argument === "--csv") options.csv = value(++index, "--csv", "verdicts.csv");
+    else if (argument === "--baseline")
+      options.baseline = value(++index, "--baseline", "previous.json");
+    else if (argument === "--fail-on")
+      options.failOn = failOn(value(++index, "--fail-on", "NON_COMPLIANT"));
     else throw new UsageError(`unknown option ${argument}`);
   }
+  const needsSnapshot = [
+    ["--html", options.html],
+    ["--csv", options.csv],
+    ["--baseline", options.baseline],
+    ["--fail-on", options.failOn.length > 0 ? "set" : undefined],
+  ].find(([, given]) => given !== undefined);
+  if (needsSnapshot && !options.snapshot) {
+    throw new UsageError(`${needsSnapshot[0]} judges verdicts: it cannot go with --no-snapshot`);
+  }
   return options;
+}
+
+function failOn(text: string): Compliance[] {
+  return text.split(",").map((part) => {
+    const verdict = part.trim();
+    if (!(COMPLIANCE_ORDER as readonly string[]).includes(verdict)) {
+      throw new UsageError(
+        `--fail-on ${JSON.stringify(text)}: ${JSON.stringify(verdict)} is not a verdict; expected one or more of ${COMPLIANCE_ORDER.join(", ")}, comma-separated`,
+      );
+    }
+    return verdict as Compliance;
+  });
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -84,14 +141,57 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!options.plan && !snapshot) {
     throw new UsageError("--no-plan with --no-snapshot leaves nothing to do");
   }
-  if (options.plan) await printPlan(stack, options, human, !snapshot);
+  // Read before anything is printed: a bad baseline is an error, not half a report.
+  const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
+  if (!snapshot) {
+    if (options.plan) await printPlan(stack, options, human, true);
+    return 0;
+  }
 
-  if (snapshot) {
-    const verdicts = evaluateSnapshot(snapshot, settings);
-    if (options.json) process.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
-    else human(`${options.plan ? "\n" : ""}${renderVerdicts(verdicts, snapshot)}`);
+  const verdicts = evaluateSnapshot(snapshot, settings);
+  const comparison =
+    baseline && options.baseline
+      ? compareWithBaseline(verdicts, baseline, options.baseline)
+      : undefined;
+  // The verdicts first, so a terminal shows the result; the plan's resource tree after them.
+  if (options.json) process.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
+  else human(renderText(verdicts, snapshot, comparison));
+  if (options.plan) {
+    human("");
+    await printPlan(stack, options, human, false);
+  }
+  if (options.csv) {
+    fs.writeFileSync(options.csv, renderCsv(verdicts, comparison));
+    human(`Wrote ${verdicts.length} verdicts to ${options.csv}`);
+  }
+  if (options.html) {
+    fs.writeFileSync(
+      options.html,
+      renderHtml({
+        verdicts,
+        summaries: summarize(verdicts),
+        plans: remediationPlans(verdicts, settings),
+        descriptions: ruleDescriptions(snapshot, settings),
+        account: snapshot.account,
+        snapshot: { ...snapshot, dir: shown(snapshot.dir) },
+        stack: { file: shown(options.stackFile), ...stack },
+        comparison,
+      }),
+    );
+    human(`Wrote the report to ${options.html}`);
+  }
+  const matched = verdicts.filter((verdict) => options.failOn.includes(verdict.compliance));
+  if (matched.length > 0) {
+    human(`--fail-on ${options.failOn.join(",")}: ${matched.length} verdicts match.`);
+    return FINDINGS_EXIT_CODE;
   }
   return 0;
+}
+
+/** A path as people gave it, or relative to where they are when it lies below. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 /** The program under Pulumi's mock runtime, printed as the plan `pulumi up` would carry out. */
@@ -129,6 +229,7 @@ function report(error: unknown): number {
     error instanceof StackFileError ||
     error instanceof ConfigError ||
     isSnapshotError(error) ||
+    error instanceof BaselineError ||
     pulumi.RunError.isInstance(error)
   ) {
     process.stderr.write(`error: ${cause}\n`);
@@ -138,9 +239,16 @@ function report(error: unknown): number {
   return 1;
 }
 
+/**
+ * Exits once stdout and stderr have taken everything: writes to a pipe are asynchronous, and
+ * exiting at once would cut a large `--json` document short.
+ */
+function exitWhenFlushed(code: number): void {
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error) => process.exit(report(error)),
+  main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) =>
+    exitWhenFlushed(report(error)),
   );
 }

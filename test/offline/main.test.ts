@@ -3,6 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseCsv } from "../helpers/csv";
 
 const ROOT = path.join(__dirname, "..", "..");
 const DEMO = path.join(ROOT, "examples", "demo-account");
@@ -105,10 +106,18 @@ describe("npm start (offline plan)", function () {
   });
 
   describe("account snapshots", () => {
-    it("evaluates the shipped demo account after the plan: violations of every rule", () => {
+    it("evaluates the shipped demo account: the counts, each rule's resources, then the plan", () => {
       const { status, stdout } = npmStart();
       assert.equal(status, 0);
-      const report = stdout.slice(stdout.indexOf("Account snapshot"));
+      assert.ok(stdout.startsWith("Account 111122223333, snapshot "), stdout.slice(0, 200));
+      // A terminal shows the result first: the counts per rule, the resources, the plan last.
+      const summary = stdout.search(
+        /^ {2}exposed-ports +6 NON_COMPLIANT, 4 COMPLIANT, 1 NOT_APPLICABLE \(of 11\)$/m,
+      );
+      const resources = stdout.indexOf("exposed-ports: 6 NON_COMPLIANT of 11");
+      const plan = stdout.indexOf("Offline plan for stack");
+      assert.ok(summary > 0 && summary < resources && resources < plan);
+      const report = stdout.slice(0, plan);
       assert.match(report, /as of 2026-11-20T12:00:00.000Z/);
       for (const line of [
         /^exposed-ports: 6 NON_COMPLIANT of 11$/m,
@@ -150,6 +159,7 @@ describe("npm start (offline plan)", function () {
         "annotation",
         "compliance",
         "resourceId",
+        "resourceName",
         "resourceType",
         "rule",
       ]);
@@ -229,6 +239,79 @@ describe("npm start (offline plan)", function () {
       assert.match(
         stderr,
         /credential-report\.json: no "Content"; expected the output of `aws iam get-credential-report`/,
+      );
+    });
+  });
+
+  describe("reports and CI gates", () => {
+    const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
+    const demoVerdicts = () => JSON.parse(npmStart("--no-plan", "--json").stdout) as any[];
+
+    it("--csv writes one row per verdict, as the JSON output has them", () => {
+      const file = path.join(out(), "verdicts.csv");
+      const { status, stdout } = npmStart("--no-plan", "--csv", file);
+      assert.equal(status, 0);
+      assert.match(stdout, new RegExp(`Wrote 56 verdicts to ${file.replace(/[.]/g, "\\.")}`));
+      const [header, ...rows] = parseCsv(fs.readFileSync(file, "utf8"));
+      assert.deepEqual(header?.slice(0, 5), [
+        "rule",
+        "resource_type",
+        "resource_id",
+        "resource_name",
+        "compliance",
+      ]);
+      assert.deepEqual(
+        rows.map((row) => [row[0], row[2], row[4], row[5], row[6]]),
+        demoVerdicts().map((v) => [
+          v.rule,
+          v.resourceId,
+          v.compliance,
+          v.annotation,
+          v.remediation ?? "",
+        ]),
+      );
+    });
+
+    it("--fail-on NON_COMPLIANT exits with 3 on the demo's violations, after writing the reports", () => {
+      const file = path.join(out(), "report.html");
+      const { status, stdout } = npmStart(
+        "--no-plan",
+        "--fail-on",
+        "NON_COMPLIANT",
+        "--html",
+        file,
+      );
+      assert.equal(status, 3);
+      assert.match(stdout, /--fail-on NON_COMPLIANT: 22 verdicts match\./);
+      assert.ok(fs.existsSync(file));
+    });
+
+    it("--fail-on exits with 0 when no verdict matches", () => {
+      const { status } = npmStart("--no-plan", "--fail-on", "INSUFFICIENT_DATA");
+      assert.equal(status, 0);
+    });
+
+    it("refuses a --fail-on that is not a verdict, and reports needing a snapshot, as usage errors", () => {
+      const wrong = npmStart("--fail-on", "NON_COMPLIANT,FAILED");
+      assert.equal(wrong.status, 2);
+      assert.match(
+        wrong.stderr,
+        /--fail-on "NON_COMPLIANT,FAILED": "FAILED" is not a verdict; expected one or more of NON_COMPLIANT, COMPLIANT, NOT_APPLICABLE, INSUFFICIENT_DATA/,
+      );
+      const alone = npmStart("--no-snapshot", "--html", "report.html");
+      assert.equal(alone.status, 2);
+      assert.match(alone.stderr, /--html judges verdicts: it cannot go with --no-snapshot/);
+    });
+
+    it("names a baseline that is not an earlier --json output, and prints nothing else", () => {
+      const file = path.join(out(), "previous.json");
+      fs.writeFileSync(file, '{"Results": []}');
+      const { status, stdout, stderr } = npmStart("--no-plan", "--baseline", file);
+      assert.equal(status, 1);
+      assert.equal(stdout, "");
+      assert.match(
+        stderr,
+        /--baseline .*previous\.json: not a list; expected the JSON list an earlier `npm start --silent -- --json` printed/,
       );
     });
   });
