@@ -4,6 +4,7 @@ import { MAX_INPUT_PARAMETERS_LENGTH, inputParametersText } from "../functions/s
 import type { Settings } from "../config";
 import { longestFacts } from "../functions/catalog";
 import type { CustomRuleDefinition, StackFacts } from "../functions/shared/definitions";
+import { ruleDescription } from "../functions/shared/definitions";
 import { GuardrailsFunction } from "./guardrails-function";
 
 export interface CustomConfigRuleArgs<Parameters> {
@@ -39,7 +40,8 @@ export class CustomConfigRule<Parameters> extends pulumi.ComponentResource {
     const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent);
     // The description follows from the settings alone; the facts go only into the parameters.
-    const description = definition.description(
+    const description = ruleDescription(
+      definition,
       definition.fromSettings(args.settings, longestFacts(args.settings)),
     );
     const inputParameters = pulumi

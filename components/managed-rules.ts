@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
 import { longestFacts } from "../functions/catalog";
 import type { ManagedRuleDefinition } from "../functions/shared/definitions";
+import { ruleDescription } from "../functions/shared/definitions";
 import { encodedInputParameters } from "./custom-config-rule";
 
 export interface ManagedRulesArgs {
@@ -41,7 +42,7 @@ export class ManagedRules extends pulumi.ComponentResource {
         `${name}-${definition.name}`,
         {
           name: definition.name,
-          description: definition.description(parameters),
+          description: ruleDescription(definition, parameters),
           source: { owner: "AWS", sourceIdentifier: definition.identifier },
           scope,
           inputParameters:

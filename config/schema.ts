@@ -9,6 +9,8 @@ import { ACCESS_KEY_MODES } from "../functions/remediation/access-keys/plan";
 import { EXPOSED_PORTS_MODES } from "../functions/remediation/exposed-ports/plan";
 import { MFA_ENFORCEMENTS, MFA_MODES } from "../functions/remediation/mfa-policy/plan";
 import { SSM_MODES } from "../functions/remediation/ssm/modes";
+import { PASSWORD_CHARACTER_CLASSES } from "../functions/rules/managed/cis-evaluate";
+import { RULE_SETS } from "../functions/shared/definitions";
 import {
   Check,
   days,
@@ -276,6 +278,47 @@ export const CONFIG_SCHEMA = {
       if (days === undefined) throw invalidValue(`one of ${LOG_RETENTION_DAYS.join(", ")}`);
       return days;
     },
+  },
+  ruleSets: {
+    type: "array",
+    default: ["guardrails"],
+    description:
+      "Which rules to deploy: guardrails (this program's rules) and/or cis-foundations (the CIS AWS Foundations Benchmark v3.0.0 controls AWS Config can check; see the rule table).",
+    check: listOf(oneOf(RULE_SETS), `a rule set: one of ${RULE_SETS.join(", ")}`, {
+      nonEmpty: "empty: no rule would be deployed; use disabledRules to leave some out",
+      key: (set) => set,
+    }),
+  },
+  passwordMinimumLength: {
+    type: "integer",
+    default: 14,
+    description:
+      "iam-password-policy: the shortest password the account policy may allow (CIS 1.8 asks 14; IAM accepts 6-128).",
+    check: wholeNumber(6, 128),
+  },
+  passwordReusePrevention: {
+    type: "integer",
+    default: 24,
+    description:
+      "iam-password-policy: how many earlier passwords the policy must forbid reusing (CIS 1.9; IAM accepts 1-24).",
+    check: wholeNumber(1, 24),
+  },
+  passwordMaxAgeDays: {
+    type: "integer",
+    default: 90,
+    description:
+      "iam-password-policy: the longest a password may live before it expires (IAM accepts 1-1095).",
+    check: wholeNumber(1, 1095),
+  },
+  passwordRequiredCharacters: {
+    type: "array",
+    default: [...PASSWORD_CHARACTER_CLASSES],
+    description: `iam-password-policy: the character classes the policy must require, any of ${PASSWORD_CHARACTER_CLASSES.join(", ")}.`,
+    check: listOf(
+      oneOf(PASSWORD_CHARACTER_CLASSES),
+      `a character class: one of ${PASSWORD_CHARACTER_CLASSES.join(", ")}`,
+      { key: (characters) => characters },
+    ),
   },
   disabledRules: {
     type: "array",

@@ -18,6 +18,15 @@ import {
 } from "./rules/managed";
 import { mfaPolicyAttached } from "./rules/mfa-policy-attached";
 import {
+  ec2Imdsv2Check,
+  iamPasswordPolicy,
+  iamRootAccessKeyCheck,
+  iamUserNoPoliciesCheck,
+  mfaEnabledForIamConsoleAccess,
+  naclNoUnrestrictedSshRdp,
+  rootAccountMfaEnabled,
+} from "./rules/managed/cis";
+import {
   MAX_ENVIRONMENT_BYTES,
   MAX_INPUT_PARAMETERS_LENGTH,
   environmentBytes,
@@ -41,6 +50,13 @@ export const RULES: readonly RuleDefinition[] = [
   vpcSgOpenOnlyToAuthorizedPorts,
   accessKeysRotated,
   restrictedSsh,
+  iamRootAccessKeyCheck,
+  rootAccountMfaEnabled,
+  iamPasswordPolicy,
+  mfaEnabledForIamConsoleAccess,
+  iamUserNoPoliciesCheck,
+  naclNoUnrestrictedSshRdp,
+  ec2Imdsv2Check,
 ] as RuleDefinition[];
 
 export const REMEDIATIONS: readonly RemediationDefinition[] = [
@@ -61,6 +77,7 @@ export const RULE_NAMES: readonly RuleName[] = RULES.map((rule) => rule.name);
 export function rulesFor(settings: Settings): RuleDefinition[] {
   return RULES.filter(
     (rule) =>
+      rule.ruleSets.some((set) => settings.ruleSets.includes(set)) &&
       !settings.disabledRules.includes(rule.name) &&
       (!rule.global || settings.recordGlobalResources),
   );

@@ -11,6 +11,7 @@ import { REMEDIATIONS, RuleName, isLambdaRemediation, rulesFor } from "../functi
 import { AccountView } from "../functions/rules/account";
 import { Verdict } from "../functions/rules/verdict";
 import type { RemediationDefinition, StackFacts } from "../functions/shared/definitions";
+import { ruleDescription } from "../functions/shared/definitions";
 import { Snapshot } from "./snapshot";
 
 /** One line of the report; `--json` prints a list of these. */
@@ -36,7 +37,7 @@ export function ruleDescriptions(snapshot: Snapshot, settings: Settings): Map<Ru
   return new Map(
     rulesFor(settings).map((rule) => [
       rule.name,
-      rule.description(rule.fromSettings(settings, facts)),
+      ruleDescription(rule, rule.fromSettings(settings, facts)),
     ]),
   );
 }

@@ -13,13 +13,26 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { SecurityGroupRule } from "../functions/remediation/exposed-ports/plan";
-import type { AccountView, IamUserState, SecurityGroupState } from "../functions/rules/account";
-import { indexCredentialReport, parseCredentialReport } from "../functions/rules/credential-report";
+import type {
+  AccountView,
+  IamUserState,
+  InstanceState,
+  NetworkAclState,
+  SecurityGroupState,
+} from "../functions/rules/account";
 import {
-  InstanceSecurityGroups,
+  indexCredentialReport,
+  parseCredentialReportWithRoot,
+} from "../functions/rules/credential-report";
+import {
   instanceFromConfiguration,
   securityGroupFromConfiguration,
 } from "../functions/rules/exposed-ports/evaluate";
+import {
+  PasswordPolicy,
+  networkAclFromConfiguration,
+  passwordPolicyFromCli,
+} from "../functions/rules/managed/cis-evaluate";
 import {
   isUnreadable,
   readDate,
@@ -45,6 +58,15 @@ export const SNAPSHOT_FILES = {
     file: "authorization-details.json",
     expected:
       'the output of `aws iam get-account-authorization-details --filter User Group`: {"UserDetailList": [...], "GroupDetailList": [...]}, one page or a list of pages',
+  },
+} as const;
+
+/** Read when present; without it, the rules it feeds judge nothing (and a note says so). */
+export const OPTIONAL_SNAPSHOT_FILES = {
+  passwordPolicy: {
+    file: "password-policy.json",
+    expected:
+      'the output of `aws iam get-account-password-policy`: {"PasswordPolicy": {...}}, or {} when the account has none (the CLI says NoSuchEntity)',
   },
 } as const;
 
@@ -136,6 +158,7 @@ export function readSnapshot(dir: string): Snapshot {
   const items = readConfigItems(dir, problems, notes);
   const report = readCredentialReport(dir, problems);
   const details = readAuthorizationDetails(dir, problems, notes);
+  const passwordPolicy = readPasswordPolicy(dir, problems, notes);
   if (problems.list.length > 0 || !report || !details) throw snapshotError(problems.list);
 
   const users = new Map<string, IamUserState>(details.users.map((user) => [user.userId, user]));
@@ -153,6 +176,8 @@ export function readSnapshot(dir: string): Snapshot {
       now: report.generatedTime,
       securityGroups: items.securityGroups,
       instances: items.instances,
+      networkAcls: items.networkAcls,
+      ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
       users,
       groupPolicies: details.groupPolicies,
       credentialReport: report.report,
@@ -162,14 +187,19 @@ export function readSnapshot(dir: string): Snapshot {
 
 interface ConfigItems {
   securityGroups: Map<string, SecurityGroupState>;
-  instances: Map<string, InstanceSecurityGroups>;
+  instances: Map<string, InstanceState>;
+  networkAcls: Map<string, NetworkAclState>;
 }
 
 /** One page, or a list of pages (several `--no-paginate` calls saved together). */
 function readConfigItems(dir: string, problems: Problems, notes: string[]): ConfigItems {
   const spec = SNAPSHOT_FILES.configItems;
   const file = path.join(dir, spec.file);
-  const result: ConfigItems = { securityGroups: new Map(), instances: new Map() };
+  const result: ConfigItems = {
+    securityGroups: new Map(),
+    instances: new Map(),
+    networkAcls: new Map(),
+  };
   const document = readJson(dir, spec, problems);
   if (document === undefined) return result;
   const pages = Array.isArray(document) ? document : [document];
@@ -228,9 +258,14 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
         if (group) result.securityGroups.set(id, group);
       } else if (type === RESOURCE_TYPES.instance) {
         const instance = problems.read(file, `${at} (${id})`, () =>
-          instanceFromConfiguration(id, configuration),
+          instanceState(id, configuration),
         );
         if (instance) result.instances.set(id, instance);
+      } else if (type === RESOURCE_TYPES.networkAcl) {
+        const acl = problems.read(file, `${at} (${id})`, () =>
+          networkAclFromConfiguration(id, configuration),
+        );
+        if (acl) result.networkAcls.set(id, acl);
       }
     });
   });
@@ -257,6 +292,37 @@ function configurationOf(value: unknown): Record<string, unknown> | null | undef
   }
   if (value === undefined) return readObject(value, "configuration (select it)");
   return readObject(value, "configuration");
+}
+
+function instanceState(id: string, configuration: Record<string, unknown>): InstanceState {
+  const options =
+    configuration.metadataOptions === undefined || configuration.metadataOptions === null
+      ? undefined
+      : readObject(configuration.metadataOptions, "configuration.metadataOptions");
+  const httpTokens = readOptionalText(
+    options?.httpTokens,
+    "configuration.metadataOptions.httpTokens",
+  );
+  return {
+    ...instanceFromConfiguration(id, configuration),
+    ...(httpTokens === undefined ? {} : { httpTokens }),
+  };
+}
+
+function readPasswordPolicy(
+  dir: string,
+  problems: Problems,
+  notes: string[],
+): PasswordPolicy | null | undefined {
+  const spec = OPTIONAL_SNAPSHOT_FILES.passwordPolicy;
+  const file = path.join(dir, spec.file);
+  if (!fs.existsSync(file)) {
+    notes.push(`${file}: not in the snapshot, so the password policy is not judged.`);
+    return undefined;
+  }
+  const document = readJson(dir, spec, problems);
+  if (document === undefined) return undefined;
+  return problems.read(file, "", () => passwordPolicyFromCli(document));
 }
 
 function securityGroupState(
@@ -304,9 +370,9 @@ function readCredentialReport(dir: string, problems: Problems) {
     readDate(document.GeneratedTime, "GeneratedTime"),
   );
   const csv = Buffer.from(document.Content, "base64").toString("utf8");
-  const rows = problems.read(file, "Content", () => parseCredentialReport(csv));
-  if (!generatedTime || !rows) return undefined;
-  return { generatedTime, report: indexCredentialReport(rows, generatedTime) };
+  const parsed = problems.read(file, "Content", () => parseCredentialReportWithRoot(csv));
+  if (!generatedTime || !parsed) return undefined;
+  return { generatedTime, report: indexCredentialReport(parsed.rows, generatedTime, parsed.root) };
 }
 
 function readAuthorizationDetails(dir: string, problems: Problems, notes: string[]) {
@@ -362,6 +428,12 @@ function readUser(entry: unknown): IamUserState {
       readText(group, `GroupList[${index}]`),
     ),
     attachedPolicyArns: policyArns(user.AttachedManagedPolicies, "user"),
+    inlinePolicyNames: readList(user.UserPolicyList, "UserPolicyList").map((policy, index) =>
+      readText(
+        readObject(policy, `UserPolicyList[${index}]`).PolicyName,
+        `UserPolicyList[${index}].PolicyName`,
+      ),
+    ),
   };
 }
 

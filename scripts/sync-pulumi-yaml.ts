@@ -7,6 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { CONFIG_SCHEMA, ConfigKeySpec } from "../config";
+import { RULES } from "../functions/catalog";
+import type { ExecutionFrequency, RuleDefinition } from "../functions/shared/definitions";
 
 export const PULUMI_YAML = path.join(__dirname, "..", "Pulumi.yaml");
 export const README = path.join(__dirname, "..", "README.md");
@@ -43,17 +45,56 @@ export function pulumiYamlText(): string {
   );
 }
 
-/** The README with its configuration table regenerated between the markers. */
+/** The README with its configuration and rule-set tables regenerated between their markers. */
 export function readmeText(readme: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks ${TABLE_START} ... ${TABLE_END}`);
   const rows = (Object.entries(CONFIG_SCHEMA) as Array<[string, ConfigKeySpec]>).map(
     ([key, spec]) =>
       `| \`${key}\` | ${spec.type} | ${spec.default === undefined ? "unset" : `\`${JSON.stringify(spec.default)}\``} | ${spec.description.replace(/\|/g, "\\|")} |`,
   );
-  const table = ["| key | type | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
-  return `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
+  const table = ["| key | type | default | meaning |", "|---|---|---|---|", ...rows];
+  return between(
+    between(readme, TABLE_START, TABLE_END, table),
+    RULES_START,
+    RULES_END,
+    ruleSetTable(),
+  );
+}
+
+const RULES_START = "<!-- rule-sets:start -->";
+const RULES_END = "<!-- rule-sets:end -->";
+
+/** Every rule of the catalogue: its sets, how AWS Config runs it, the CIS controls it checks. */
+function ruleSetTable(): string[] {
+  const trigger = (rule: RuleDefinition) =>
+    [
+      rule.onChange ? "on change" : undefined,
+      rule.periodic ? `every ${PERIODS[rule.periodic]}` : undefined,
+    ]
+      .filter((part) => part !== undefined)
+      .join(", ");
+  return [
+    "| rule | AWS Config source | rule sets | trigger | CIS AWS Foundations v3.0.0 |",
+    "|---|---|---|---|---|",
+    ...RULES.map(
+      (rule) =>
+        `| \`${rule.name}\` | ${rule.owner === "AWS" ? `AWS managed, \`${rule.identifier}\`` : "custom Lambda"} | ${rule.ruleSets.join(", ")} | ${trigger(rule)} | ${rule.cis?.join(", ") ?? "-"} |`,
+    ),
+  ];
+}
+
+const PERIODS: Record<ExecutionFrequency, string> = {
+  One_Hour: "hour",
+  Three_Hours: "3 hours",
+  Six_Hours: "6 hours",
+  Twelve_Hours: "12 hours",
+  TwentyFour_Hours: "day",
+};
+
+function between(text: string, start: string, end: string, lines: readonly string[]): string {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md lacks ${start} ... ${end}`);
+  return `${text.slice(0, from + start.length)}\n${lines.join("\n")}\n${text.slice(to)}`;
 }
 
 if (require.main === module) {

@@ -212,6 +212,35 @@ describe("bad input: stack files (npm start --stack, decoded as the program deco
       { refused: /disabledRules\[0\]: "no-such-rule" is invalid; expected a rule name/ },
     ],
     [
+      "a rule set that does not exist",
+      config('  guardrails:ruleSets: ["guardrails", "cis"]'),
+      {
+        refused:
+          /ruleSets\[1\]: "cis" is invalid; expected a rule set: one of guardrails, cis-foundations/,
+      },
+    ],
+    [
+      "no rule set at all",
+      config("  guardrails:ruleSets: []"),
+      {
+        refused:
+          /ruleSets: \[\] is invalid \(empty: no rule would be deployed.*\); expected a non-empty list/,
+      },
+    ],
+    [
+      "a password length IAM does not accept",
+      config("  guardrails:passwordMinimumLength: 5"),
+      { refused: /passwordMinimumLength: 5 is invalid/ },
+    ],
+    [
+      "a character class that does not exist",
+      config('  guardrails:passwordRequiredCharacters: ["digits"]'),
+      {
+        refused:
+          /passwordRequiredCharacters\[0\]: "digits" is invalid; expected a character class: one of uppercase, lowercase, symbols, numbers/,
+      },
+    ],
+    [
       "a tag value without its key",
       config("  guardrails:restrictedSshTagValue: yes"),
       { refused: /restrictedSshTagValue needs guardrails:restrictedSshTagKey/ },
@@ -269,6 +298,13 @@ describe("bad input: account snapshots (npm start --snapshot)", () => {
   }
   let count = 0;
   /** The demo account with one change: a folder of files as the CLI would have written them. */
+  // The demo's items: a result appended to them is at this index.
+  const demoItems = (
+    JSON.parse(fs.readFileSync(path.join(DEMO_SNAPSHOT, "config-items.json"), "utf8")) as {
+      Results: unknown[];
+    }
+  ).Results.length;
+
   function snapshot(change: (files: Files) => void, omit?: string): string {
     const dir = path.join(root, String(count++));
     fs.mkdirSync(dir);
@@ -354,13 +390,13 @@ describe("bad input: account snapshots (npm start --snapshot)", () => {
     [
       "a result that is not JSON text",
       () => snapshot((f) => items(f).push("{resourceId")),
-      { refused: /config-items\.json: Results\[22\]: not JSON text/ },
+      { refused: new RegExp(`config-items\\.json: Results\\[${demoItems}\\]: not JSON text`) },
     ],
     [
       "an item without resourceId",
       () =>
         snapshot((f) => items(f).push(JSON.stringify({ resourceType: "AWS::EC2::SecurityGroup" }))),
-      { refused: /Results\[22\]: resourceId: undefined is not text/ },
+      { refused: new RegExp(`Results\\[${demoItems}\\]: resourceId: undefined is not text`) },
     ],
     [
       "a port given as text",
@@ -421,7 +457,7 @@ describe("bad input: account snapshots (npm start --snapshot)", () => {
           assert.equal(verdictsOf(dir, "restricted-ssh").length, 7);
           assert.match(
             readSnapshot(dir).notes.join("\n"),
-            /22 item\(s\) listed more than once, counted once/,
+            new RegExp(`${demoItems} item\\(s\\) listed more than once, counted once`),
           );
         },
       },

@@ -7,6 +7,7 @@ import type { SecurityGroupRule } from "../remediation/exposed-ports/plan";
 import type { CredentialReport } from "./credential-report";
 import type { InstanceSecurityGroups, SecurityGroupIngress } from "./exposed-ports/evaluate";
 import type { GroupPolicies, UserPolicies } from "./mfa-policy-attached/evaluate";
+import type { NetworkAclEntry, PasswordPolicy } from "./managed/cis-evaluate";
 
 export interface SecurityGroupState {
   ingress: SecurityGroupIngress;
@@ -19,6 +20,19 @@ export interface SecurityGroupState {
 export interface IamUserState extends UserPolicies {
   arn: string;
   createDate?: Date;
+  /** Names of the user's inline policies (UserPolicyList). */
+  inlinePolicyNames: readonly string[];
+}
+
+/** An instance as its configuration item says: its groups, state and metadata options. */
+export interface InstanceState extends InstanceSecurityGroups {
+  /** metadataOptions.httpTokens: `required` when only IMDSv2 is served. */
+  httpTokens?: string;
+}
+
+export interface NetworkAclState {
+  networkAclId: string;
+  entries: readonly NetworkAclEntry[];
 }
 
 export interface AccountView {
@@ -28,7 +42,14 @@ export interface AccountView {
   now: Date;
   securityGroups: ReadonlyMap<string, SecurityGroupState>;
   /** By instance id. */
-  instances: ReadonlyMap<string, InstanceSecurityGroups>;
+  instances: ReadonlyMap<string, InstanceState>;
+  /** By network ACL id. */
+  networkAcls: ReadonlyMap<string, NetworkAclState>;
+  /**
+   * The account password policy: `null` when the account has none, undefined when the snapshot
+   * has no export of it (then nothing is judged about it).
+   */
+  passwordPolicy?: PasswordPolicy | null;
   /** Every IAM user, by user id (`AIDA...`), as AWS Config identifies them. */
   users: ReadonlyMap<string, IamUserState>;
   groupPolicies: GroupPolicies;

@@ -9,6 +9,8 @@ export interface CredentialReportRow {
   arn: string;
   userCreationTime: Date;
   passwordEnabled: boolean;
+  /** An MFA device is assigned (the report's mfa_active). */
+  mfaActive: boolean;
   /** undefined: no password, or never used ("N/A", "no_information"). */
   passwordLastUsed?: Date;
   accessKey1Active: boolean;
@@ -28,6 +30,7 @@ const REQUIRED_COLUMNS = [
   "arn",
   "user_creation_time",
   "password_enabled",
+  "mfa_active",
   "password_last_used",
   "access_key_1_active",
   "access_key_1_last_used_date",
@@ -44,6 +47,22 @@ const REQUIRED_COLUMNS = [
  * (which ends with the name): they are joined back. Throws an UnreadableInput naming the row.
  */
 export function parseCredentialReport(csv: string): CredentialReportRow[] {
+  return parseCredentialReportWithRoot(csv).rows;
+}
+
+/** The account root's line of the report: what the root-user rules judge. */
+export interface RootCredentials {
+  arn: string;
+  mfaActive: boolean;
+  accessKey1Active: boolean;
+  accessKey2Active: boolean;
+}
+
+/** The users' rows and, when the report has it, the root's. */
+export function parseCredentialReportWithRoot(csv: string): {
+  rows: CredentialReportRow[];
+  root?: RootCredentials;
+} {
   const lines = csv.split(/\r?\n/).filter((line) => line.trim() !== "");
   const header = lines[0] === undefined ? undefined : splitCsvLine(lines[0]);
   if (!header) throw unreadable("credential report", "empty");
@@ -56,6 +75,7 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
     REQUIRED_COLUMNS.map((column) => [column, columns.indexOf(column)]),
   ) as Record<(typeof REQUIRED_COLUMNS)[number], number>;
   const rows: CredentialReportRow[] = [];
+  let root: RootCredentials | undefined;
   lines.slice(1).forEach((line, index) => {
     const where = () => `credential report row ${index + 2}`;
     const split = splitCsvLine(line);
@@ -64,7 +84,15 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
       throw unreadable(where(), `${columns.length} fields expected: ${line.slice(0, 120)}`);
     }
     const value = (column: (typeof REQUIRED_COLUMNS)[number]) => fields[position[column]] ?? "";
-    if (value("user") === ROOT_ACCOUNT) return;
+    if (value("user") === ROOT_ACCOUNT) {
+      root = {
+        arn: value("arn"),
+        mfaActive: value("mfa_active") === "true",
+        accessKey1Active: value("access_key_1_active") === "true",
+        accessKey2Active: value("access_key_2_active") === "true",
+      };
+      return;
+    }
     if (!value("arn").endsWith(`/${value("user")}`)) {
       throw unreadable(where(), `the ARN ${value("arn")} is not the user ${value("user")}'s`);
     }
@@ -75,6 +103,7 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
       arn: value("arn"),
       userCreationTime: created,
       passwordEnabled: value("password_enabled") === "true",
+      mfaActive: value("mfa_active") === "true",
       passwordLastUsed: reportDate(value("password_last_used")),
       accessKey1Active: value("access_key_1_active") === "true",
       accessKey1LastUsed: reportDate(value("access_key_1_last_used_date")),
@@ -84,7 +113,7 @@ export function parseCredentialReport(csv: string): CredentialReportRow[] {
       accessKey2LastRotated: reportDate(value("access_key_2_last_rotated")),
     });
   });
-  return rows;
+  return root ? { rows, root } : { rows };
 }
 
 /**
@@ -152,11 +181,19 @@ export interface CredentialReport {
   byArn: ReadonlyMap<string, CredentialReportRow>;
   /** When IAM generated it (GetCredentialReport's GeneratedTime): users created later are new. */
   generatedTime?: Date;
+  /** The root's line, where it was read (the offline evaluation's root-user rules). */
+  root?: RootCredentials;
 }
 
 export function indexCredentialReport(
   rows: readonly CredentialReportRow[],
   generatedTime?: Date,
+  root?: RootCredentials,
 ): CredentialReport {
-  return { rows, byArn: new Map(rows.map((row) => [row.arn, row])), generatedTime };
+  return {
+    rows,
+    byArn: new Map(rows.map((row) => [row.arn, row])),
+    generatedTime,
+    ...(root ? { root } : {}),
+  };
 }

@@ -70,3 +70,17 @@ export function readDate(value: unknown, path: string): Date {
   if (Number.isNaN(date.getTime())) throw unreadable(path, `${shown(value)} is not a date`);
   return date;
 }
+
+export function readOptionalBoolean(value: unknown, path: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw unreadable(path, `${shown(value)} is not true or false`);
+  return value;
+}
+
+export function readOptionalWholeNumber(value: unknown, path: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw unreadable(path, `${shown(value)} is not a whole number`);
+  }
+  return value;
+}

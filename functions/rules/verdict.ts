@@ -18,6 +18,8 @@ export const RESOURCE_TYPES = {
   securityGroup: "AWS::EC2::SecurityGroup",
   instance: "AWS::EC2::Instance",
   iamUser: "AWS::IAM::User",
+  networkAcl: "AWS::EC2::NetworkAcl",
+  account: "AWS::::Account",
 } as const;
 
 /** A verdict maker for one resource: `verdictFor(type, id)("COMPLIANT", "...")`. */

@@ -49,6 +49,15 @@ export function integerField(check: Check<number>): FieldCodec<number> {
   };
 }
 
+/** `true` or `false`, in lower case: AWS's managed rules read anything else as false. */
+export const booleanField: FieldCodec<boolean> = {
+  encode: (value) => (value ? "true" : "false"),
+  decode: (text) => {
+    if (text !== "true" && text !== "false") throw invalidValue('"true" or "false"');
+    return text === "true";
+  },
+};
+
 /** A JSON array of strings (`["ops,team","ci"]`): every character of every item survives. */
 export function jsonListField<T>(check: Check<T[]>, form: string): FieldCodec<T[]> {
   return {

@@ -27,9 +27,20 @@ export interface StackFacts {
   mfaPolicyArn?: string;
 }
 
+/**
+ * The sets a stack chooses rules by (`ruleSets`): this program's guardrails, and the CIS AWS
+ * Foundations Benchmark's controls that AWS Config can check.
+ */
+export const RULE_SETS = ["guardrails", "cis-foundations"] as const;
+export type RuleSet = (typeof RULE_SETS)[number];
+
 interface RuleBase<Parameters> {
   /** The rule's name in AWS Config, also the name of `disabledRules` and of the reports. */
   name: RuleName;
+  /** The sets that include it: it is deployed when the stack chooses any of them. */
+  ruleSets: readonly RuleSet[];
+  /** The CIS AWS Foundations Benchmark v3.0.0 controls it checks, if any. */
+  cis?: readonly string[];
   description(parameters: Parameters): string;
   /** The rule's scope: the types it evaluates, and whose changes trigger it when `onChange`. */
   resourceTypes: readonly string[];
@@ -71,6 +82,15 @@ export interface ManagedRuleDefinition<Parameters> extends RuleBase<Parameters> 
 }
 
 export type RuleDefinition = CustomRuleDefinition<unknown> | ManagedRuleDefinition<unknown>;
+
+/** The rule's description as AWS Config shows it, with the CIS controls it checks. */
+export function ruleDescription<Parameters>(
+  rule: RuleBase<Parameters>,
+  parameters: Parameters,
+): string {
+  const text = rule.description(parameters);
+  return rule.cis ? `${text} (CIS ${rule.cis.join(", ")})` : text;
+}
 
 /** A remediation's mode as the stack settings give it: `off` deploys nothing. */
 export type ConfiguredMode<Mode extends string> = "off" | Mode;

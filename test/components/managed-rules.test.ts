@@ -99,3 +99,72 @@ describe("managed rules", () => {
     ]);
   });
 });
+
+describe("managed rules of the cis-foundations rule set", () => {
+  let run: ProgramRun;
+  before(async () => {
+    run = await buildStack({
+      ruleSets: ["guardrails", "cis-foundations"],
+      passwordMinimumLength: 16,
+      passwordRequiredCharacters: ["uppercase", "numbers"],
+    });
+  });
+
+  const expected: Array<[string, string, string[] | undefined, string | undefined]> = [
+    ["iam-root-access-key-check", "IAM_ROOT_ACCESS_KEY_CHECK", undefined, "TwentyFour_Hours"],
+    ["root-account-mfa-enabled", "ROOT_ACCOUNT_MFA_ENABLED", undefined, "TwentyFour_Hours"],
+    ["iam-password-policy", "IAM_PASSWORD_POLICY", undefined, "TwentyFour_Hours"],
+    [
+      "mfa-enabled-for-iam-console-access",
+      "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS",
+      undefined,
+      "TwentyFour_Hours",
+    ],
+    ["iam-user-no-policies-check", "IAM_USER_NO_POLICIES_CHECK", ["AWS::IAM::User"], undefined],
+    [
+      "nacl-no-unrestricted-ssh-rdp",
+      "NACL_NO_UNRESTRICTED_SSH_RDP",
+      ["AWS::EC2::NetworkAcl"],
+      undefined,
+    ],
+    ["ec2-imdsv2-check", "EC2_IMDSV2_CHECK", ["AWS::EC2::Instance"], undefined],
+  ];
+  for (const [name, identifier, scope, frequency] of expected) {
+    it(`${name}: AWS's ${identifier}, ${frequency ? "periodic" : "on changes"}, naming its CIS controls`, () => {
+      const resource = rule(run, name);
+      assert.deepEqual(resource.inputs.source, { owner: "AWS", sourceIdentifier: identifier });
+      assert.deepEqual((resource.inputs.scope as any)?.complianceResourceTypes, scope);
+      assert.equal(resource.inputs.maximumExecutionFrequency, frequency);
+      assert.match(String(resource.inputs.description), / \(CIS \d+\.\d+(, \d+\.\d+)*\)$/);
+    });
+  }
+
+  it("passes the password requirements under AWS's parameter names, booleans in lower case", () => {
+    assert.deepEqual(JSON.parse(String(rule(run, "iam-password-policy").inputs.inputParameters)), {
+      MinimumPasswordLength: "16",
+      PasswordReusePrevention: "24",
+      MaxPasswordAge: "90",
+      RequireUppercaseCharacters: "true",
+      RequireLowercaseCharacters: "false",
+      RequireSymbols: "false",
+      RequireNumbers: "true",
+    });
+  });
+
+  it("deploys none of them by default, and keeps the IAM ones in the global region only", async () => {
+    const plain = await buildStack({});
+    const names = (r: ProgramRun) =>
+      resourcesOfType(within(r, MANAGED), "aws:cfg/rule:Rule").map((x) => x.inputs.name);
+    for (const [name] of expected) assert.ok(!names(plain).includes(name), name);
+    const regional = await buildStack({
+      ruleSets: ["cis-foundations"],
+      recordGlobalResources: false,
+    });
+    assert.deepEqual(names(regional).sort(), [
+      "ec2-imdsv2-check",
+      "nacl-no-unrestricted-ssh-rdp",
+      "restricted-ssh",
+      "vpc-default-security-group-closed",
+    ]);
+  });
+});

@@ -25,13 +25,39 @@ describe("the catalogue", () => {
   });
 
   it("deploys the global (IAM) rules and their remediations only where IAM is recorded", () => {
-    const regional = parseSettings({ recordGlobalResources: false, mfaRemediation: "enforce" });
+    const regional = parseSettings({
+      recordGlobalResources: false,
+      mfaRemediation: "enforce",
+      ruleSets: ["guardrails", "cis-foundations"],
+    });
     assert.deepEqual(
       rulesFor(regional).map((rule) => rule.name),
       RULES.filter((rule) => !rule.global).map((rule) => rule.name),
     );
     assert.ok(remediationsFor(regional).every((r) => r.rule !== "mfa-policy-attached"));
     assert.ok(rulesFor(parseSettings({})).some((rule) => rule.global));
+  });
+
+  it("deploys the rules of the chosen rule sets: guardrails by default, CIS controls on request", () => {
+    const names = (ruleSets: string[]) =>
+      rulesFor(parseSettings({ ruleSets })).map((rule) => rule.name);
+    const inSet = (set: string) =>
+      RULES.filter((rule) => (rule.ruleSets as readonly string[]).includes(set)).map(
+        (rule) => rule.name,
+      );
+    assert.deepEqual(
+      rulesFor(parseSettings({})).map((rule) => rule.name),
+      inSet("guardrails"),
+    );
+    assert.deepEqual(names(["cis-foundations"]), inSet("cis-foundations"));
+    assert.ok(!names(["guardrails"]).includes("iam-password-policy"));
+    assert.ok(names(["cis-foundations"]).includes("iam-password-policy"));
+    assert.ok(!names(["cis-foundations"]).includes("mfa-policy-attached"));
+    assert.deepEqual(names(["guardrails", "cis-foundations"]), RULE_NAMES);
+    // Every CIS rule names its controls, for the README's table.
+    for (const rule of RULES.filter((r) => r.ruleSets.includes("cis-foundations"))) {
+      assert.ok(rule.cis && rule.cis.length > 0, rule.name);
+    }
   });
 
   it("leaves out disabled rules with their remediations, and remediations whose mode is off", () => {

@@ -218,6 +218,64 @@ describe("npm start (offline plan)", function () {
       );
     });
 
+    it("judges the demo against the CIS controls when the stack adds that rule set", () => {
+      const stack = stackFile({ "guardrails:ruleSets": ["guardrails", "cis-foundations"] });
+      const { status, stdout } = npmStart("--no-plan", "--stack", stack, "--json");
+      assert.equal(status, 0);
+      const failing = (rule: string) =>
+        (JSON.parse(stdout) as any[])
+          .filter((v) => v.rule === rule && v.compliance === "NON_COMPLIANT")
+          .map((v) => v.resourceName ?? v.resourceId);
+      // What the demo's exports hold: a weak password policy, two console users without MFA,
+      // three users with policies of their own (exemptions are this program's, not AWS's), the
+      // default network ACL open to all, two instances serving IMDSv1; the root user is clean.
+      assert.deepEqual(failing("iam-password-policy"), ["111122223333"]);
+      assert.deepEqual(failing("mfa-enabled-for-iam-console-access"), ["dave", "erin"]);
+      assert.deepEqual(failing("iam-user-no-policies-check"), [
+        "carol",
+        "ci-deployer",
+        "datadog-integration",
+      ]);
+      assert.deepEqual(failing("nacl-no-unrestricted-ssh-rdp"), ["acl-0d3fa017c0ffee000"]);
+      assert.deepEqual(failing("ec2-imdsv2-check"), ["i-0b4571011e5a1d2c3", "i-01e6ac70a11c0ffee"]);
+      assert.deepEqual(failing("iam-root-access-key-check"), []);
+      assert.deepEqual(failing("root-account-mfa-enabled"), []);
+    });
+
+    it("judges no password policy from a snapshot without its export, and says so", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-"));
+      for (const file of fs.readdirSync(DEMO))
+        if (file !== "password-policy.json")
+          fs.copyFileSync(path.join(DEMO, file), path.join(dir, file));
+      const stack = stackFile({ "guardrails:ruleSets": ["cis-foundations"] });
+      const { status, stdout } = npmStart("--no-plan", "--stack", stack, "--snapshot", dir);
+      assert.equal(status, 0);
+      assert.match(
+        stdout,
+        /password-policy\.json: not in the snapshot, so the password policy is not judged/,
+      );
+      assert.doesNotMatch(stdout, /^ +iam-password-policy /m);
+    });
+
+    it("names a malformed network ACL item", () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-"));
+      for (const file of fs.readdirSync(DEMO))
+        fs.copyFileSync(path.join(DEMO, file), path.join(dir, file));
+      const items = JSON.parse(fs.readFileSync(path.join(dir, "config-items.json"), "utf8"));
+      items.Results.push(
+        JSON.stringify({
+          resourceId: "acl-0bad",
+          resourceType: "AWS::EC2::NetworkAcl",
+          configuration: { entries: [{ ruleAction: "allow", protocol: 6 }] },
+          configurationItemStatus: "OK",
+        }),
+      );
+      fs.writeFileSync(path.join(dir, "config-items.json"), JSON.stringify(items));
+      const { status, stderr } = npmStart("--no-plan", "--snapshot", dir);
+      assert.equal(status, 1);
+      assert.match(stderr, /acl-0bad.*configuration\.entries\[0\]\.protocol: 6 is not text/);
+    });
+
     it("names a missing snapshot file and what it should hold", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-"));
       const { status, stdout, stderr } = npmStart("--snapshot", dir);

@@ -12,6 +12,9 @@ import { EXPOSED_PORTS_PARAMETERS, ExposedPortsParameters } from "./parameters";
 export const exposedPorts: CustomRuleDefinition<ExposedPortsParameters> = {
   owner: "CUSTOM_LAMBDA",
   name: "exposed-ports",
+  ruleSets: ["guardrails", "cis-foundations"],
+  // With the default forbidden ports, which hold 22 and 3389.
+  cis: ["5.2", "5.3"],
   description: () =>
     "Security groups and instances must not open forbidden ports to 0.0.0.0/0 or ::/0.",
   resourceTypes: [RESOURCE_TYPES.securityGroup, RESOURCE_TYPES.instance],

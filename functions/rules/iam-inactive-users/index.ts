@@ -12,6 +12,9 @@ import { INACTIVE_USERS_PARAMETERS, InactiveUsersRuleParameters } from "./parame
 export const iamInactiveUsers: CustomRuleDefinition<InactiveUsersRuleParameters> = {
   owner: "CUSTOM_LAMBDA",
   name: "iam-inactive-users",
+  ruleSets: ["guardrails", "cis-foundations"],
+  // CIS asks for 45 days; the stack's maxInactiveDays decides.
+  cis: ["1.12"],
   description: ({ maxInactiveDays }) =>
     `IAM users must have used a password or access key within ${maxInactiveDays} days.`,
   resourceTypes: [RESOURCE_TYPES.iamUser],

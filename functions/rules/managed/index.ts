@@ -22,9 +22,11 @@ const NO_PARAMETERS = boundaryCodec<NoParameters>("ruleParameters", {});
 export const vpcDefaultSecurityGroupClosed: ManagedRuleDefinition<NoParameters> = {
   owner: "AWS",
   name: "vpc-default-security-group-closed",
+  ruleSets: ["guardrails", "cis-foundations"],
+  cis: ["5.4"],
   identifier: "VPC_DEFAULT_SECURITY_GROUP_CLOSED",
   description: () =>
-    "The default security group of every VPC allows no inbound and no outbound traffic (CIS 4.3).",
+    "The default security group of every VPC allows no inbound and no outbound traffic.",
   resourceTypes: [RESOURCE_TYPES.securityGroup],
   onChange: true,
   global: false,
@@ -50,6 +52,7 @@ interface AuthorizedPortsParameters {
 export const vpcSgOpenOnlyToAuthorizedPorts: ManagedRuleDefinition<AuthorizedPortsParameters> = {
   owner: "AWS",
   name: "vpc-sg-open-only-to-authorized-ports",
+  ruleSets: ["guardrails"],
   identifier: "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
   description: () =>
     "Security groups open to 0.0.0.0/0 or ::/0 open only the authorized TCP and UDP ports.",
@@ -80,9 +83,11 @@ interface AccessKeysRotatedParameters {
 export const accessKeysRotated: ManagedRuleDefinition<AccessKeysRotatedParameters> = {
   owner: "AWS",
   name: "access-keys-rotated",
+  ruleSets: ["guardrails", "cis-foundations"],
+  cis: ["1.14"],
   identifier: "ACCESS_KEYS_ROTATED",
   description: ({ maxAccessKeyAge }) =>
-    `Active access keys are rotated within ${maxAccessKeyAge} days of their creation (CIS 1.4).`,
+    `Active access keys are rotated within ${maxAccessKeyAge} days of their creation.`,
   resourceTypes: [RESOURCE_TYPES.iamUser],
   // A periodic managed rule: AWS lists the users itself, no scope.
   onChange: false,
@@ -106,8 +111,10 @@ export const accessKeysRotated: ManagedRuleDefinition<AccessKeysRotatedParameter
 export const restrictedSsh: ManagedRuleDefinition<NoParameters> = {
   owner: "AWS",
   name: "restricted-ssh",
+  ruleSets: ["guardrails", "cis-foundations"],
+  cis: ["5.2", "5.3"],
   identifier: "INCOMING_SSH_DISABLED",
-  description: () => "No security group allows SSH (22/tcp) from 0.0.0.0/0 or ::/0 (CIS 4.1).",
+  description: () => "No security group allows SSH (22/tcp) from 0.0.0.0/0 or ::/0.",
   resourceTypes: [RESOURCE_TYPES.securityGroup],
   onChange: true,
   global: false,

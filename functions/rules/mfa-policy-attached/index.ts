@@ -13,6 +13,7 @@ import { MFA_POLICY_PARAMETERS, MfaPolicyRuleParameters } from "./parameters";
 export const mfaPolicyAttached: CustomRuleDefinition<MfaPolicyRuleParameters> = {
   owner: "CUSTOM_LAMBDA",
   name: "mfa-policy-attached",
+  ruleSets: ["guardrails"],
   description: () =>
     "Every IAM user but the exempt ones must have the MFA policy, directly or through a group.",
   resourceTypes: [RESOURCE_TYPES.iamUser],

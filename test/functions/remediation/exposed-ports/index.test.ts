@@ -46,6 +46,7 @@ const account: AccountView = {
     ],
     ["i-private", { instanceId: "i-private", securityGroupIds: ["sg-private"] }],
   ]),
+  networkAcls: new Map(),
   users: new Map(),
   groupPolicies: new Map(),
   credentialReport: indexCredentialReport([]),

@@ -20,6 +20,7 @@ function row(change: Partial<CredentialReportRow>): CredentialReportRow {
     arn: "arn:aws:iam::123456789012:user/alice",
     userCreationTime: daysAgo(400),
     passwordEnabled: true,
+    mfaActive: false,
     accessKey1Active: false,
     accessKey2Active: false,
     ...change,

@@ -130,6 +130,7 @@ describe("managed rule mirrors (offline evaluation)", () => {
       arn: "arn:aws:iam::111122223333:user/bob",
       userCreationTime: daysAgo(900),
       passwordEnabled: false,
+      mfaActive: false,
       accessKey1Active: false,
       accessKey2Active: false,
       ...change,

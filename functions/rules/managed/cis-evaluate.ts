@@ -1,0 +1,288 @@
+/**
+ * The CIS AWS Foundations Benchmark rules that AWS manages, mirrored for the offline evaluation
+ * from the AWS Config managed rules reference (AWS evaluates them itself in the account):
+ *
+ * - iam-root-access-key-check: the root user has an active access key: NON_COMPLIANT;
+ * - root-account-mfa-enabled: the root user has no MFA device: NON_COMPLIANT;
+ * - mfa-enabled-for-iam-console-access: a user with a console password and no MFA device is
+ *   NON_COMPLIANT; one without a console password has nothing to judge (NOT_APPLICABLE here);
+ * - iam-password-policy: no account password policy (IAM's default) is NON_COMPLIANT, as is a
+ *   policy weaker than the parameters: shorter minimum, fewer passwords remembered, a longer or no
+ *   expiry, a character class not required that the parameters require;
+ * - iam-user-no-policies-check: a user with a managed policy attached or an inline policy is
+ *   NON_COMPLIANT (permissions only through groups);
+ * - nacl-no-unrestricted-ssh-rdp: a network ACL with an inbound allow entry from 0.0.0.0/0 or ::/0
+ *   covering 22 or 3389 (TCP, UDP or all traffic) is NON_COMPLIANT, whatever the entries before it;
+ * - ec2-imdsv2-check: an instance whose metadata options do not require tokens is NON_COMPLIANT.
+ *
+ * A verdict needs its data: without the credential report's root line, or without the exported
+ * password policy, these return undefined (nothing judged) rather than guess.
+ */
+import type { CredentialReportRow, RootCredentials } from "../credential-report";
+import { PUBLIC_CIDRS } from "../exposed-ports/evaluate";
+import { PortRange, intersectPortRanges } from "../ports";
+import {
+  readList,
+  readObject,
+  readOptionalBoolean,
+  readOptionalText,
+  readOptionalWholeNumber,
+  readPort,
+  readText,
+} from "../unreadable";
+import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
+
+const ACCOUNT_RESOURCE_TYPE = RESOURCE_TYPES.account;
+
+export function evaluateRootAccessKeys(
+  accountId: string,
+  root: RootCredentials | undefined,
+): Verdict | undefined {
+  if (!root) return undefined;
+  const verdict = verdictFor(ACCOUNT_RESOURCE_TYPE, accountId);
+  const active = [
+    root.accessKey1Active ? "access key 1" : undefined,
+    root.accessKey2Active ? "access key 2" : undefined,
+  ].filter((key) => key !== undefined);
+  return active.length > 0
+    ? verdict("NON_COMPLIANT", `The root user has an active ${active.join(" and ")}.`)
+    : verdict("COMPLIANT", "The root user has no active access key.");
+}
+
+export function evaluateRootMfa(
+  accountId: string,
+  root: RootCredentials | undefined,
+): Verdict | undefined {
+  if (!root) return undefined;
+  const verdict = verdictFor(ACCOUNT_RESOURCE_TYPE, accountId);
+  return root.mfaActive
+    ? verdict("COMPLIANT", "The root user has an MFA device.")
+    : verdict("NON_COMPLIANT", "The root user has no MFA device.");
+}
+
+export function evaluateConsoleMfa(
+  user: { userId: string; userName: string },
+  row: CredentialReportRow | undefined,
+): Verdict | undefined {
+  if (!row) return undefined;
+  const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
+  if (!row.passwordEnabled) {
+    return verdict("NOT_APPLICABLE", `${user.userName} has no console password.`);
+  }
+  return row.mfaActive
+    ? verdict("COMPLIANT", `${user.userName} signs in to the console with MFA.`)
+    : verdict("NON_COMPLIANT", `${user.userName} has a console password and no MFA device.`);
+}
+
+/** IAM's account password policy, as `aws iam get-account-password-policy` gives it. */
+export interface PasswordPolicy {
+  minimumPasswordLength?: number;
+  requireUppercaseCharacters?: boolean;
+  requireLowercaseCharacters?: boolean;
+  requireSymbols?: boolean;
+  requireNumbers?: boolean;
+  passwordReusePrevention?: number;
+  /** Days; absent when passwords never expire. */
+  maxPasswordAge?: number;
+}
+
+/** The managed rule's parameters, under AWS's names. */
+export interface PasswordPolicyParameters {
+  MinimumPasswordLength: number;
+  PasswordReusePrevention: number;
+  MaxPasswordAge: number;
+  RequireUppercaseCharacters: boolean;
+  RequireLowercaseCharacters: boolean;
+  RequireSymbols: boolean;
+  RequireNumbers: boolean;
+}
+
+/** What `passwordRequiredCharacters` names, in the order of the managed rule's parameters. */
+export const PASSWORD_CHARACTER_CLASSES = ["uppercase", "lowercase", "symbols", "numbers"] as const;
+
+const CHARACTER_CLASSES = [
+  ["RequireUppercaseCharacters", "requireUppercaseCharacters", "uppercase letters"],
+  ["RequireLowercaseCharacters", "requireLowercaseCharacters", "lowercase letters"],
+  ["RequireSymbols", "requireSymbols", "symbols"],
+  ["RequireNumbers", "requireNumbers", "numbers"],
+] as const;
+
+/** `null`: the account has no password policy (IAM's default applies). */
+export function evaluatePasswordPolicy(
+  accountId: string,
+  policy: PasswordPolicy | null | undefined,
+  parameters: PasswordPolicyParameters,
+): Verdict | undefined {
+  if (policy === undefined) return undefined;
+  const verdict = verdictFor(ACCOUNT_RESOURCE_TYPE, accountId);
+  if (policy === null) {
+    return verdict("NON_COMPLIANT", "The account has no password policy (IAM's default).");
+  }
+  const gaps: string[] = [];
+  const length = policy.minimumPasswordLength ?? 0;
+  if (length < parameters.MinimumPasswordLength) {
+    gaps.push(`minimum length ${length}, not ${parameters.MinimumPasswordLength}`);
+  }
+  const reuse = policy.passwordReusePrevention ?? 0;
+  if (reuse < parameters.PasswordReusePrevention) {
+    gaps.push(`remembers ${reuse} passwords, not ${parameters.PasswordReusePrevention}`);
+  }
+  if (policy.maxPasswordAge === undefined) {
+    gaps.push(`passwords never expire (limit ${parameters.MaxPasswordAge} days)`);
+  } else if (policy.maxPasswordAge > parameters.MaxPasswordAge) {
+    gaps.push(
+      `passwords expire after ${policy.maxPasswordAge} days, not ${parameters.MaxPasswordAge}`,
+    );
+  }
+  for (const [parameter, field, what] of CHARACTER_CLASSES) {
+    if (parameters[parameter] && policy[field] !== true) gaps.push(`${what} not required`);
+  }
+  return gaps.length > 0
+    ? verdict("NON_COMPLIANT", `The password policy is too weak: ${gaps.join("; ")}.`)
+    : verdict("COMPLIANT", "The password policy meets every requirement.");
+}
+
+export function evaluateUserNoPolicies(user: {
+  userId: string;
+  userName: string;
+  attachedPolicyArns: readonly string[];
+  inlinePolicyNames: readonly string[];
+}): Verdict {
+  const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
+  const direct = [
+    ...user.attachedPolicyArns.map((arn) => arn.split("/").pop() ?? arn),
+    ...user.inlinePolicyNames.map((name) => `${name} (inline)`),
+  ];
+  return direct.length > 0
+    ? verdict(
+        "NON_COMPLIANT",
+        `${user.userName} has policies of its own: ${direct.join(", ")}; grant them through a group.`,
+      )
+    : verdict("COMPLIANT", `${user.userName} has permissions only through groups.`);
+}
+
+/** One entry of a network ACL, as its configuration item lists it (EC2's NetworkAclEntry). */
+export interface NetworkAclEntry {
+  ruleNumber?: number;
+  egress: boolean;
+  ruleAction: string;
+  /** `-1` (all), `6` (TCP), `17` (UDP), ... */
+  protocol: string;
+  portRange?: PortRange;
+  cidrBlock?: string;
+  ipv6CidrBlock?: string;
+}
+
+const ADMIN_PORTS: readonly PortRange[] = [
+  { from: 22, to: 22 },
+  { from: 3389, to: 3389 },
+];
+
+export function evaluateNetworkAcl(acl: {
+  networkAclId: string;
+  entries: readonly NetworkAclEntry[];
+}): Verdict {
+  const verdict = verdictFor(RESOURCE_TYPES.networkAcl, acl.networkAclId);
+  const open = acl.entries.flatMap((entry) => {
+    if (entry.egress || entry.ruleAction.toLowerCase() !== "allow") return [];
+    const source = [entry.cidrBlock, entry.ipv6CidrBlock].find(
+      (cidr) => cidr !== undefined && PUBLIC_CIDRS.includes(cidr.trim()),
+    );
+    if (!source) return [];
+    const protocol = entry.protocol.trim().toLowerCase();
+    const all = protocol === "-1" || protocol === "all";
+    if (!all && !["6", "17", "tcp", "udp"].includes(protocol)) return [];
+    const ports = all || !entry.portRange ? { from: 0, to: 65535 } : entry.portRange;
+    const hits = ADMIN_PORTS.filter((port) => intersectPortRanges(ports, port) !== undefined);
+    return hits.map(
+      (port) =>
+        `entry ${entry.ruleNumber ?? "?"} allows ${port.from} from ${source}${all ? " (all traffic)" : ""}`,
+    );
+  });
+  return open.length > 0
+    ? verdict("NON_COMPLIANT", `SSH or RDP open to the internet: ${open.join("; ")}.`)
+    : verdict("COMPLIANT", "No inbound entry allows SSH or RDP from the internet.");
+}
+
+export function evaluateImdsv2(instance: {
+  instanceId: string;
+  state?: string;
+  httpTokens?: string;
+}): Verdict {
+  const verdict = verdictFor(RESOURCE_TYPES.instance, instance.instanceId);
+  if (instance.state === "terminated" || instance.state === "shutting-down") {
+    return verdict("NOT_APPLICABLE", `The instance is ${instance.state}.`);
+  }
+  return instance.httpTokens === "required"
+    ? verdict("COMPLIANT", "The instance requires IMDSv2 session tokens.")
+    : verdict(
+        "NON_COMPLIANT",
+        `The instance metadata service accepts IMDSv1 (httpTokens ${instance.httpTokens ?? "not set"}).`,
+      );
+}
+
+// Adapters: the evaluators' input from the AWS CLI's and AWS Config's own shapes. Each throws
+// an UnreadableInput naming the field of the wrong type.
+
+/** From a configuration item's `configuration` of an AWS::EC2::NetworkAcl. */
+export function networkAclFromConfiguration(
+  resourceId: string,
+  configuration: unknown,
+): { networkAclId: string; entries: NetworkAclEntry[] } {
+  const acl = readObject(configuration, "configuration");
+  return {
+    networkAclId: resourceId,
+    entries: readList(acl.entries, "configuration.entries").map((item, index) => {
+      const path = `configuration.entries[${index}]`;
+      const entry = readObject(item, path);
+      const range =
+        entry.portRange === undefined || entry.portRange === null
+          ? undefined
+          : readObject(entry.portRange, `${path}.portRange`);
+      const from = range && readPort(range.from, `${path}.portRange.from`);
+      const to = range && readPort(range.to, `${path}.portRange.to`);
+      return {
+        ruleNumber: readOptionalWholeNumber(entry.ruleNumber, `${path}.ruleNumber`),
+        egress: readOptionalBoolean(entry.egress, `${path}.egress`) ?? false,
+        ruleAction: readText(entry.ruleAction, `${path}.ruleAction`),
+        protocol: readText(entry.protocol, `${path}.protocol`),
+        ...(from !== undefined && to !== undefined ? { portRange: { from, to } } : {}),
+        ...optionalText("cidrBlock", entry.cidrBlock, `${path}.cidrBlock`),
+        ...optionalText("ipv6CidrBlock", entry.ipv6CidrBlock, `${path}.ipv6CidrBlock`),
+      };
+    }),
+  };
+}
+
+function optionalText<Key extends string>(
+  key: Key,
+  value: unknown,
+  path: string,
+): Partial<Record<Key, string>> {
+  const text = readOptionalText(value, path);
+  return text === undefined ? {} : ({ [key]: text } as Partial<Record<Key, string>>);
+}
+
+/**
+ * From `aws iam get-account-password-policy`: `{"PasswordPolicy": {...}}`; `{}` stands for an
+ * account without one (the CLI then fails with NoSuchEntity, and the snapshot saves `{}`).
+ */
+export function passwordPolicyFromCli(document: unknown): PasswordPolicy | null {
+  const root = readObject(document, "document");
+  if (root.PasswordPolicy === undefined) return null;
+  const policy = readObject(root.PasswordPolicy, "PasswordPolicy");
+  const number = (field: string) =>
+    readOptionalWholeNumber(policy[field], `PasswordPolicy.${field}`);
+  const flag = (field: string) => readOptionalBoolean(policy[field], `PasswordPolicy.${field}`);
+  const read: PasswordPolicy = {
+    minimumPasswordLength: number("MinimumPasswordLength"),
+    requireUppercaseCharacters: flag("RequireUppercaseCharacters"),
+    requireLowercaseCharacters: flag("RequireLowercaseCharacters"),
+    requireSymbols: flag("RequireSymbols"),
+    requireNumbers: flag("RequireNumbers"),
+    passwordReusePrevention: number("PasswordReusePrevention"),
+    // MaxPasswordAge is absent, or ExpirePasswords false, when passwords never expire.
+    maxPasswordAge: flag("ExpirePasswords") === false ? undefined : number("MaxPasswordAge"),
+  };
+  return Object.fromEntries(Object.entries(read).filter(([, value]) => value !== undefined));
+}

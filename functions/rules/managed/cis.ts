@@ -1,0 +1,169 @@
+/**
+ * The CIS AWS Foundations Benchmark controls AWS manages a Config rule for (rule set
+ * `cis-foundations`), under AWS's identifiers and parameter names, with offline mirrors
+ * (./cis-evaluate.ts). The controls no managed rule checks are listed in the README.
+ */
+import { booleanField, boundaryCodec, integerField } from "../../shared/boundary";
+import { wholeNumber } from "../../shared/checks";
+import type { ManagedRuleDefinition } from "../../shared/definitions";
+import type { Verdict } from "../verdict";
+import { RESOURCE_TYPES } from "../verdict";
+import {
+  PASSWORD_CHARACTER_CLASSES,
+  PasswordPolicyParameters,
+  evaluateConsoleMfa,
+  evaluateImdsv2,
+  evaluateNetworkAcl,
+  evaluatePasswordPolicy,
+  evaluateRootAccessKeys,
+  evaluateRootMfa,
+  evaluateUserNoPolicies,
+} from "./cis-evaluate";
+
+type NoParameters = Record<string, never>;
+const NO_PARAMETERS = boundaryCodec<NoParameters>("ruleParameters", {});
+const CIS = ["cis-foundations"] as const;
+
+/** A verdict, or none where the snapshot lacks the data. */
+const present = (verdict: Verdict | undefined): Verdict[] => (verdict ? [verdict] : []);
+
+export const iamRootAccessKeyCheck: ManagedRuleDefinition<NoParameters> = {
+  owner: "AWS",
+  name: "iam-root-access-key-check",
+  ruleSets: CIS,
+  cis: ["1.4"],
+  identifier: "IAM_ROOT_ACCESS_KEY_CHECK",
+  description: () => "The root user has no access key.",
+  resourceTypes: [RESOURCE_TYPES.account],
+  onChange: false,
+  periodic: "TwentyFour_Hours",
+  global: true,
+  parameters: NO_PARAMETERS,
+  fromSettings: () => ({}),
+  mirror: (account) =>
+    present(evaluateRootAccessKeys(account.accountId, account.credentialReport.root)),
+};
+
+export const rootAccountMfaEnabled: ManagedRuleDefinition<NoParameters> = {
+  owner: "AWS",
+  name: "root-account-mfa-enabled",
+  ruleSets: CIS,
+  cis: ["1.5"],
+  identifier: "ROOT_ACCOUNT_MFA_ENABLED",
+  description: () => "The root user signs in with MFA.",
+  resourceTypes: [RESOURCE_TYPES.account],
+  onChange: false,
+  periodic: "TwentyFour_Hours",
+  global: true,
+  parameters: NO_PARAMETERS,
+  fromSettings: () => ({}),
+  mirror: (account) => present(evaluateRootMfa(account.accountId, account.credentialReport.root)),
+};
+
+export const iamPasswordPolicy: ManagedRuleDefinition<PasswordPolicyParameters> = {
+  owner: "AWS",
+  name: "iam-password-policy",
+  ruleSets: CIS,
+  cis: ["1.8", "1.9"],
+  identifier: "IAM_PASSWORD_POLICY",
+  description: (p) =>
+    `The account password policy requires at least ${p.MinimumPasswordLength} characters, remembers ${p.PasswordReusePrevention} passwords and expires them within ${p.MaxPasswordAge} days.`,
+  resourceTypes: [RESOURCE_TYPES.account],
+  onChange: false,
+  periodic: "TwentyFour_Hours",
+  global: true,
+  parameters: boundaryCodec<PasswordPolicyParameters>("ruleParameters", {
+    MinimumPasswordLength: {
+      name: "MinimumPasswordLength",
+      codec: integerField(wholeNumber(6, 128)),
+    },
+    PasswordReusePrevention: {
+      name: "PasswordReusePrevention",
+      codec: integerField(wholeNumber(1, 24)),
+    },
+    MaxPasswordAge: { name: "MaxPasswordAge", codec: integerField(wholeNumber(1, 1095)) },
+    RequireUppercaseCharacters: { name: "RequireUppercaseCharacters", codec: booleanField },
+    RequireLowercaseCharacters: { name: "RequireLowercaseCharacters", codec: booleanField },
+    RequireSymbols: { name: "RequireSymbols", codec: booleanField },
+    RequireNumbers: { name: "RequireNumbers", codec: booleanField },
+  }),
+  fromSettings: (settings) => {
+    const requires = (characters: (typeof PASSWORD_CHARACTER_CLASSES)[number]) =>
+      settings.passwordRequiredCharacters.includes(characters);
+    return {
+      MinimumPasswordLength: settings.passwordMinimumLength,
+      PasswordReusePrevention: settings.passwordReusePrevention,
+      MaxPasswordAge: settings.passwordMaxAgeDays,
+      RequireUppercaseCharacters: requires("uppercase"),
+      RequireLowercaseCharacters: requires("lowercase"),
+      RequireSymbols: requires("symbols"),
+      RequireNumbers: requires("numbers"),
+    };
+  },
+  mirror: (account, parameters) =>
+    present(evaluatePasswordPolicy(account.accountId, account.passwordPolicy, parameters)),
+};
+
+export const mfaEnabledForIamConsoleAccess: ManagedRuleDefinition<NoParameters> = {
+  owner: "AWS",
+  name: "mfa-enabled-for-iam-console-access",
+  ruleSets: CIS,
+  cis: ["1.10"],
+  identifier: "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS",
+  description: () => "Every IAM user with a console password has an MFA device.",
+  resourceTypes: [RESOURCE_TYPES.iamUser],
+  onChange: false,
+  periodic: "TwentyFour_Hours",
+  global: true,
+  parameters: NO_PARAMETERS,
+  fromSettings: () => ({}),
+  mirror: (account) =>
+    [...account.users.values()].flatMap((user) =>
+      present(evaluateConsoleMfa(user, account.credentialReport.byArn.get(user.arn))),
+    ),
+};
+
+export const iamUserNoPoliciesCheck: ManagedRuleDefinition<NoParameters> = {
+  owner: "AWS",
+  name: "iam-user-no-policies-check",
+  ruleSets: CIS,
+  cis: ["1.15"],
+  identifier: "IAM_USER_NO_POLICIES_CHECK",
+  description: () => "IAM users get permissions only through groups: no policy of their own.",
+  resourceTypes: [RESOURCE_TYPES.iamUser],
+  onChange: true,
+  global: true,
+  parameters: NO_PARAMETERS,
+  fromSettings: () => ({}),
+  mirror: (account) => [...account.users.values()].map(evaluateUserNoPolicies),
+};
+
+export const naclNoUnrestrictedSshRdp: ManagedRuleDefinition<NoParameters> = {
+  owner: "AWS",
+  name: "nacl-no-unrestricted-ssh-rdp",
+  ruleSets: CIS,
+  cis: ["5.1"],
+  identifier: "NACL_NO_UNRESTRICTED_SSH_RDP",
+  description: () => "No network ACL allows SSH (22) or RDP (3389) in from 0.0.0.0/0 or ::/0.",
+  resourceTypes: [RESOURCE_TYPES.networkAcl],
+  onChange: true,
+  global: false,
+  parameters: NO_PARAMETERS,
+  fromSettings: () => ({}),
+  mirror: (account) => [...account.networkAcls.values()].map(evaluateNetworkAcl),
+};
+
+export const ec2Imdsv2Check: ManagedRuleDefinition<NoParameters> = {
+  owner: "AWS",
+  name: "ec2-imdsv2-check",
+  ruleSets: CIS,
+  cis: ["5.6"],
+  identifier: "EC2_IMDSV2_CHECK",
+  description: () => "Every instance requires IMDSv2 (session tokens) for its metadata.",
+  resourceTypes: [RESOURCE_TYPES.instance],
+  onChange: true,
+  global: false,
+  parameters: NO_PARAMETERS,
+  fromSettings: () => ({}),
+  mirror: (account) => [...account.instances.values()].map(evaluateImdsv2),
+};
