@@ -4,6 +4,7 @@
  */
 import { Policies, PolicyPackArgs } from "@pulumi/policy";
 import { AWS_CONFIG_POLICIES } from "./aws-config";
+import { CIS_POLICIES } from "./cis";
 import { EC2_POLICIES } from "./ec2";
 import { IAM_POLICIES } from "./iam";
 import { LAMBDA_POLICIES } from "./lambda";
@@ -15,6 +16,7 @@ export const POLICIES: Policies = [
   ...IAM_POLICIES,
   ...AWS_CONFIG_POLICIES,
   ...LAMBDA_POLICIES,
+  ...CIS_POLICIES,
 ];
 
 export const PACK_ARGS: PolicyPackArgs = {

@@ -16,6 +16,7 @@ export const TYPES = {
   group: "aws:iam/group:Group",
   policy: "aws:iam/policy:Policy",
   userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
   groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
   policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
   userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
@@ -24,6 +25,10 @@ export const TYPES = {
   remediationConfiguration: "aws:cfg/remediationConfiguration:RemediationConfiguration",
   lambdaFunction: "aws:lambda/function:Function",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  networkAcl: "aws:ec2/networkAcl:NetworkAcl",
+  defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+  networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
+  instance: "aws:ec2/instance:Instance",
 } as const;
 
 export type ResourceType = (typeof TYPES)[keyof typeof TYPES];

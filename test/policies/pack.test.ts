@@ -27,6 +27,9 @@ const EXPECTED = [
   ["config-recorder-global-resources", "advisory"],
   ["config-remediation-retries", "mandatory"],
   ["lambda-log-group-retention", "advisory"],
+  ["iam-user-no-policies-check", "advisory"],
+  ["nacl-no-unrestricted-ssh-rdp", "advisory"],
+  ["ec2-imdsv2-check", "advisory"],
 ];
 
 describe("policy pack", () => {
@@ -43,6 +46,9 @@ describe("policy pack", () => {
       "vpc-default-security-group-closed",
       "access-keys-rotated",
       "mfa-policy-attached",
+      "iam-user-no-policies-check",
+      "nacl-no-unrestricted-ssh-rdp",
+      "ec2-imdsv2-check",
     ]) {
       assert.ok(RULE_NAMES.includes(name), name);
     }
@@ -59,6 +65,7 @@ describe("policy pack", () => {
       group: aws.iam.Group,
       policy: aws.iam.Policy,
       userPolicyAttachment: aws.iam.UserPolicyAttachment,
+      userPolicy: aws.iam.UserPolicy,
       groupPolicyAttachment: aws.iam.GroupPolicyAttachment,
       policyAttachment: aws.iam.PolicyAttachment,
       userGroupMembership: aws.iam.UserGroupMembership,
@@ -67,6 +74,10 @@ describe("policy pack", () => {
       remediationConfiguration: aws.cfg.RemediationConfiguration,
       lambdaFunction: aws.lambda.Function,
       logGroup: aws.cloudwatch.LogGroup,
+      networkAcl: aws.ec2.NetworkAcl,
+      defaultNetworkAcl: aws.ec2.DefaultNetworkAcl,
+      networkAclRule: aws.ec2.NetworkAclRule,
+      instance: aws.ec2.Instance,
     };
     for (const [key, token] of Object.entries(TYPES)) {
       it(`${token} is what @pulumi/aws registers`, () => {
