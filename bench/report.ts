@@ -9,9 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseSettings } from "../config";
-import { evaluateSnapshot, ruleDescriptions } from "../offline/evaluate";
-import { renderHtml } from "../offline/report/html";
-import { remediationPlans, summarize } from "../offline/report/model";
+import { evaluateSnapshot } from "../offline/evaluate";
+import { htmlReportInput, renderHtml } from "../offline/report/html";
 import { readSnapshot } from "../offline/snapshot";
 import { launchBrowser } from "../scripts/browser";
 import { writeSnapshot } from "./offline";
@@ -37,15 +36,14 @@ export async function measureReport(): Promise<ReportResult> {
     const snapshot = readSnapshot(dir);
     const verdicts = evaluateSnapshot(snapshot, settings);
     const t0 = process.hrtime.bigint();
-    const html = renderHtml({
-      verdicts,
-      summaries: summarize(verdicts),
-      plans: remediationPlans(verdicts, settings),
-      descriptions: ruleDescriptions(snapshot, settings),
-      account: snapshot.account,
-      snapshot,
-      stack: { file: "Pulumi.bench.yaml", project: "guardrails", stack: "bench", config: {} },
-    });
+    const html = renderHtml(
+      htmlReportInput({
+        verdicts,
+        snapshot,
+        settings,
+        stack: { file: "Pulumi.bench.yaml", project: "guardrails", stack: "bench", config: {} },
+      }),
+    );
     const file = path.join(dir, "report.html");
     fs.writeFileSync(file, html);
     const writeMs = Number(process.hrtime.bigint() - t0) / 1e6;

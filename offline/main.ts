@@ -9,21 +9,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, settingsFromConfig } from "../config";
 import { Compliance } from "../functions/rules/verdict";
-import { evaluateSnapshot, ruleDescriptions } from "./evaluate";
+import { evaluateSnapshot } from "./evaluate";
 import { runProgram, toPulumiConfig } from "./mock-runtime";
 import { planDocument, renderPlan } from "./plan";
 import { isSnapshotError, readSnapshot } from "./snapshot";
 import { StackFileError, readStackFile } from "./stack-file";
 import { renderCsv } from "./report/csv";
-import { renderHtml } from "./report/html";
-import {
-  BaselineError,
-  COMPLIANCE_ORDER,
-  compareWithBaseline,
-  readBaseline,
-  remediationPlans,
-  summarize,
-} from "./report/model";
+import { htmlReportInput, renderHtml } from "./report/html";
+import { BaselineError, COMPLIANCE_ORDER, compareWithBaseline, readBaseline } from "./report/model";
 import { renderText } from "./report/text";
 
 const ROOT = path.join(__dirname, "..");
@@ -167,16 +160,15 @@ async function main(argv: readonly string[]): Promise<number> {
   if (options.html) {
     fs.writeFileSync(
       options.html,
-      renderHtml({
-        verdicts,
-        summaries: summarize(verdicts),
-        plans: remediationPlans(verdicts, settings),
-        descriptions: ruleDescriptions(snapshot, settings),
-        account: snapshot.account,
-        snapshot: { ...snapshot, dir: shown(snapshot.dir) },
-        stack: { file: shown(options.stackFile), ...stack },
-        comparison,
-      }),
+      renderHtml(
+        htmlReportInput({
+          verdicts,
+          snapshot: { ...snapshot, dir: shown(snapshot.dir) },
+          settings,
+          stack: { file: shown(options.stackFile), ...stack },
+          comparison,
+        }),
+      ),
     );
     human(`Wrote the report to ${options.html}`);
   }

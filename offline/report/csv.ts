@@ -3,7 +3,7 @@
  * quotes doubled, CRLF between records), for spreadsheets and CI artifacts.
  */
 import { RuleVerdict } from "../evaluate";
-import { BaselineComparison, violationKey } from "./model";
+import { BaselineComparison, verdictCells } from "./model";
 
 const COLUMNS = [
   "rule",
@@ -20,16 +20,7 @@ export function renderCsv(
   comparison?: BaselineComparison,
 ): string {
   const header: string[] = [...COLUMNS, ...(comparison ? ["since_baseline"] : [])];
-  const rows = verdicts.map((verdict) => [
-    verdict.rule,
-    verdict.resourceType,
-    verdict.resourceId,
-    verdict.resourceName ?? "",
-    verdict.compliance,
-    verdict.annotation,
-    verdict.remediation ?? "",
-    ...(comparison ? [comparison.changes.get(violationKey(verdict)) ?? ""] : []),
-  ]);
+  const rows = verdicts.map((verdict) => [verdict.rule, ...verdictCells(verdict, comparison)]);
   return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
 }
 

@@ -6,14 +6,18 @@
  */
 import { RuleName } from "../../functions/catalog";
 import { Compliance } from "../../functions/rules/verdict";
-import { RuleVerdict } from "../evaluate";
+import { Settings } from "../../config";
+import { RuleVerdict, ruleDescriptions } from "../evaluate";
+import { Snapshot } from "../snapshot";
 import {
   BaselineComparison,
   COMPLIANCE_ORDER,
   RemediationPlan,
   RuleSummary,
   changeCounts,
-  violationKey,
+  remediationPlans,
+  summarize,
+  verdictCells,
 } from "./model";
 
 export interface HtmlReportInput {
@@ -45,6 +49,27 @@ const ESCAPES: Record<string, string> = {
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
+}
+
+/** The page's input for a snapshot judged with a stack's settings. */
+export function htmlReportInput(report: {
+  verdicts: readonly RuleVerdict[];
+  snapshot: Snapshot;
+  settings: Settings;
+  stack: HtmlReportInput["stack"];
+  comparison?: BaselineComparison;
+}): HtmlReportInput {
+  const { verdicts, snapshot, settings } = report;
+  return {
+    verdicts,
+    summaries: summarize(verdicts),
+    plans: remediationPlans(verdicts, settings),
+    descriptions: ruleDescriptions(snapshot, settings),
+    account: snapshot.account,
+    snapshot,
+    stack: report.stack,
+    ...(report.comparison ? { comparison: report.comparison } : {}),
+  };
 }
 
 export function renderHtml(input: HtmlReportInput): string {
@@ -201,16 +226,7 @@ function rowData(input: HtmlReportInput): Record<string, string[][]> {
   const { comparison } = input;
   const byRule: Record<string, string[][]> = {};
   for (const verdict of input.verdicts) {
-    const row = [
-      verdict.resourceType,
-      verdict.resourceId,
-      verdict.resourceName ?? "",
-      verdict.compliance,
-      verdict.annotation,
-      verdict.remediation ?? "",
-      ...(comparison ? [comparison.changes.get(violationKey(verdict)) ?? ""] : []),
-    ];
-    (byRule[verdict.rule] ??= []).push(row);
+    (byRule[verdict.rule] ??= []).push(verdictCells(verdict, comparison));
   }
   return byRule;
 }

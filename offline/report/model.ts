@@ -94,6 +94,22 @@ export interface BaselineEntry {
   annotation?: string;
 }
 
+/**
+ * A verdict's cells as the CSV and the page's tables show them: type, id, name, compliance,
+ * annotation, remediation and, against a baseline, whether it is new ("" when nothing to say).
+ */
+export function verdictCells(verdict: RuleVerdict, comparison?: BaselineComparison): string[] {
+  return [
+    verdict.resourceType,
+    verdict.resourceId,
+    verdict.resourceName ?? "",
+    verdict.compliance,
+    verdict.annotation,
+    verdict.remediation ?? "",
+    ...(comparison ? [comparison.changes.get(violationKey(verdict)) ?? ""] : []),
+  ];
+}
+
 export const violationKey = (verdict: {
   rule: string;
   resourceType: string;

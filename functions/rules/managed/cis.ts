@@ -24,11 +24,17 @@ type NoParameters = Record<string, never>;
 const NO_PARAMETERS = boundaryCodec<NoParameters>("ruleParameters", {});
 const CIS = ["cis-foundations"] as const;
 
+/** A managed rule AWS runs without parameters. */
+function withoutParameters(
+  rule: Omit<ManagedRuleDefinition<NoParameters>, "owner" | "parameters" | "fromSettings">,
+): ManagedRuleDefinition<NoParameters> {
+  return { owner: "AWS", parameters: NO_PARAMETERS, fromSettings: () => ({}), ...rule };
+}
+
 /** A verdict, or none where the snapshot lacks the data. */
 const present = (verdict: Verdict | undefined): Verdict[] => (verdict ? [verdict] : []);
 
-export const iamRootAccessKeyCheck: ManagedRuleDefinition<NoParameters> = {
-  owner: "AWS",
+export const iamRootAccessKeyCheck = withoutParameters({
   name: "iam-root-access-key-check",
   ruleSets: CIS,
   cis: ["1.4"],
@@ -38,14 +44,11 @@ export const iamRootAccessKeyCheck: ManagedRuleDefinition<NoParameters> = {
   onChange: false,
   periodic: "TwentyFour_Hours",
   global: true,
-  parameters: NO_PARAMETERS,
-  fromSettings: () => ({}),
   mirror: (account) =>
     present(evaluateRootAccessKeys(account.accountId, account.credentialReport.root)),
-};
+});
 
-export const rootAccountMfaEnabled: ManagedRuleDefinition<NoParameters> = {
-  owner: "AWS",
+export const rootAccountMfaEnabled = withoutParameters({
   name: "root-account-mfa-enabled",
   ruleSets: CIS,
   cis: ["1.5"],
@@ -55,10 +58,8 @@ export const rootAccountMfaEnabled: ManagedRuleDefinition<NoParameters> = {
   onChange: false,
   periodic: "TwentyFour_Hours",
   global: true,
-  parameters: NO_PARAMETERS,
-  fromSettings: () => ({}),
   mirror: (account) => present(evaluateRootMfa(account.accountId, account.credentialReport.root)),
-};
+});
 
 export const iamPasswordPolicy: ManagedRuleDefinition<PasswordPolicyParameters> = {
   owner: "AWS",
@@ -104,8 +105,7 @@ export const iamPasswordPolicy: ManagedRuleDefinition<PasswordPolicyParameters> 
     present(evaluatePasswordPolicy(account.accountId, account.passwordPolicy, parameters)),
 };
 
-export const mfaEnabledForIamConsoleAccess: ManagedRuleDefinition<NoParameters> = {
-  owner: "AWS",
+export const mfaEnabledForIamConsoleAccess = withoutParameters({
   name: "mfa-enabled-for-iam-console-access",
   ruleSets: CIS,
   cis: ["1.10"],
@@ -115,16 +115,13 @@ export const mfaEnabledForIamConsoleAccess: ManagedRuleDefinition<NoParameters> 
   onChange: false,
   periodic: "TwentyFour_Hours",
   global: true,
-  parameters: NO_PARAMETERS,
-  fromSettings: () => ({}),
   mirror: (account) =>
     [...account.users.values()].flatMap((user) =>
       present(evaluateConsoleMfa(user, account.credentialReport.byArn.get(user.arn))),
     ),
-};
+});
 
-export const iamUserNoPoliciesCheck: ManagedRuleDefinition<NoParameters> = {
-  owner: "AWS",
+export const iamUserNoPoliciesCheck = withoutParameters({
   name: "iam-user-no-policies-check",
   ruleSets: CIS,
   cis: ["1.15"],
@@ -133,13 +130,10 @@ export const iamUserNoPoliciesCheck: ManagedRuleDefinition<NoParameters> = {
   resourceTypes: [RESOURCE_TYPES.iamUser],
   onChange: true,
   global: true,
-  parameters: NO_PARAMETERS,
-  fromSettings: () => ({}),
   mirror: (account) => [...account.users.values()].map(evaluateUserNoPolicies),
-};
+});
 
-export const naclNoUnrestrictedSshRdp: ManagedRuleDefinition<NoParameters> = {
-  owner: "AWS",
+export const naclNoUnrestrictedSshRdp = withoutParameters({
   name: "nacl-no-unrestricted-ssh-rdp",
   ruleSets: CIS,
   cis: ["5.1"],
@@ -148,13 +142,10 @@ export const naclNoUnrestrictedSshRdp: ManagedRuleDefinition<NoParameters> = {
   resourceTypes: [RESOURCE_TYPES.networkAcl],
   onChange: true,
   global: false,
-  parameters: NO_PARAMETERS,
-  fromSettings: () => ({}),
   mirror: (account) => [...account.networkAcls.values()].map(evaluateNetworkAcl),
-};
+});
 
-export const ec2Imdsv2Check: ManagedRuleDefinition<NoParameters> = {
-  owner: "AWS",
+export const ec2Imdsv2Check = withoutParameters({
   name: "ec2-imdsv2-check",
   ruleSets: CIS,
   cis: ["5.6"],
@@ -163,7 +154,5 @@ export const ec2Imdsv2Check: ManagedRuleDefinition<NoParameters> = {
   resourceTypes: [RESOURCE_TYPES.instance],
   onChange: true,
   global: false,
-  parameters: NO_PARAMETERS,
-  fromSettings: () => ({}),
   mirror: (account) => [...account.instances.values()].map(evaluateImdsv2),
-};
+});

@@ -10,9 +10,8 @@ import * as path from "path";
 import type { Browser, Page } from "playwright-core";
 import { writeSnapshot } from "../../../bench/offline";
 import { parseSettings } from "../../../config";
-import { evaluateSnapshot, ruleDescriptions } from "../../../offline/evaluate";
-import { PAGE_ROWS, escapeHtml, renderHtml } from "../../../offline/report/html";
-import { remediationPlans, summarize } from "../../../offline/report/model";
+import { evaluateSnapshot } from "../../../offline/evaluate";
+import { PAGE_ROWS, escapeHtml, htmlReportInput, renderHtml } from "../../../offline/report/html";
 import { readSnapshot } from "../../../offline/snapshot";
 import { launchBrowser } from "../../helpers/browser";
 
@@ -214,15 +213,14 @@ describe("offline report: HTML in a browser", function () {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "report-")), "report.html");
     fs.writeFileSync(
       file,
-      renderHtml({
-        verdicts,
-        summaries: summarize(verdicts),
-        plans: remediationPlans(verdicts, settings),
-        descriptions: ruleDescriptions(snapshot, settings),
-        account: snapshot.account,
-        snapshot,
-        stack: { file: "Pulumi.test.yaml", project: "guardrails", stack: "test", config: {} },
-      }),
+      renderHtml(
+        htmlReportInput({
+          verdicts,
+          snapshot,
+          settings,
+          stack: { file: "Pulumi.test.yaml", project: "guardrails", stack: "test", config: {} },
+        }),
+      ),
     );
     const { page, errors, requests } = await open(browser, file);
     assert.equal(await page.$("img"), null);
