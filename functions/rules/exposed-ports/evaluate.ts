@@ -23,7 +23,7 @@ import {
   readText,
   unreadable,
 } from "../unreadable";
-import { PortRange, formatPortRange, intersectPortRanges } from "../ports";
+import { PortRange, formatPortRange, intersectPortRanges, mergePortRanges } from "../ports";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
 /** One ingress permission, whatever it came from (configuration item, EC2 API, Pulumi props). */
@@ -64,7 +64,7 @@ export const PUBLIC_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
 const ALL_PORTS: PortRange = { from: 0, to: 65535 };
 
 /** The port-bearing protocol of a permission, or undefined for ICMP and other port-less ones. */
-function portProtocol(protocol: string): Exposure["protocol"] | undefined {
+export function portProtocol(protocol: string): Exposure["protocol"] | undefined {
   switch (protocol.trim().toLowerCase()) {
     case "-1":
     case "all":
@@ -221,21 +221,6 @@ function coveredSegments(
     }
   }
   return segments;
-}
-
-/** Overlapping and adjacent ranges joined, in ascending order. */
-function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
-  if (ranges.length < 2) return [...ranges];
-  const merged: PortRange[] = [];
-  for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
-    const previous = merged[merged.length - 1];
-    if (previous && range.from <= previous.to + 1) {
-      merged[merged.length - 1] = { from: previous.from, to: Math.max(previous.to, range.to) };
-    } else {
-      merged.push(range);
-    }
-  }
-  return merged;
 }
 
 /**

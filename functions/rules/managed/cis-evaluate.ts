@@ -19,7 +19,7 @@
  * password policy, these return undefined (nothing judged) rather than guess.
  */
 import type { CredentialReportRow, RootCredentials } from "../credential-report";
-import { PUBLIC_CIDRS } from "../exposed-ports/evaluate";
+import { PUBLIC_CIDRS, portProtocol } from "../exposed-ports/evaluate";
 import { PortRange, intersectPortRanges } from "../ports";
 import {
   readList,
@@ -189,9 +189,10 @@ export function evaluateNetworkAcl(acl: {
       (cidr) => cidr !== undefined && PUBLIC_CIDRS.includes(cidr.trim()),
     );
     if (!source) return [];
-    const protocol = entry.protocol.trim().toLowerCase();
-    const all = protocol === "-1" || protocol === "all";
-    if (!all && !["6", "17", "tcp", "udp"].includes(protocol)) return [];
+    // TCP, UDP or all traffic: the protocols that carry ports.
+    const protocol = portProtocol(entry.protocol);
+    if (!protocol) return [];
+    const all = protocol === "all";
     const ports = all || !entry.portRange ? { from: 0, to: 65535 } : entry.portRange;
     const hits = ADMIN_PORTS.filter((port) => intersectPortRanges(ports, port) !== undefined);
     return hits.map(
