@@ -10,6 +10,7 @@ import { remediateMfaPolicy } from "./remediation/mfa-policy";
 import { closeDefaultSecurityGroup, disablePublicSsh } from "./remediation/ssm";
 import { exposedPorts } from "./rules/exposed-ports";
 import { iamInactiveUsers } from "./rules/iam-inactive-users";
+import { iamUserOneActiveKey } from "./rules/iam-user-one-active-key";
 import {
   accessKeysRotated,
   restrictedSsh,
@@ -54,6 +55,7 @@ export const RULES: readonly RuleDefinition[] = [
   rootAccountMfaEnabled,
   iamPasswordPolicy,
   mfaEnabledForIamConsoleAccess,
+  iamUserOneActiveKey,
   iamUserNoPoliciesCheck,
   naclNoUnrestrictedSshRdp,
   ec2Imdsv2Check,

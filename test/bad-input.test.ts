@@ -42,6 +42,8 @@ import { createHandler as exposedPorts } from "../functions/rules/exposed-ports/
 import { EXPOSED_PORTS_PARAMETERS } from "../functions/rules/exposed-ports/parameters";
 import { createHandler as inactiveUsers } from "../functions/rules/iam-inactive-users/handler";
 import { INACTIVE_USERS_PARAMETERS } from "../functions/rules/iam-inactive-users/parameters";
+import { createHandler as oneActiveKey } from "../functions/rules/iam-user-one-active-key/handler";
+import { ONE_ACTIVE_KEY_PARAMETERS } from "../functions/rules/iam-user-one-active-key/parameters";
 import { createHandler as mfaPolicy } from "../functions/rules/mfa-policy-attached/handler";
 import { MFA_POLICY_PARAMETERS } from "../functions/rules/mfa-policy-attached/parameters";
 import { RuleVerdict, evaluateSnapshot } from "../offline/evaluate";
@@ -606,17 +608,22 @@ describe("bad input: rule events (the custom rules' handlers)", () => {
     "mfa-policy-attached": JSON.stringify(
       MFA_POLICY_PARAMETERS.encode({ policyArn: POLICY_ARN, exemptUsers: [], refreshDays: 7 }),
     ),
+    "iam-user-one-active-key": JSON.stringify(
+      ONE_ACTIVE_KEY_PARAMETERS.encode({ exemptUsers: [], refreshDays: 7 }),
+    ),
   };
   type Rule = keyof typeof parameters;
   const handlers = {
     "exposed-ports": exposedPorts,
     "iam-inactive-users": inactiveUsers,
     "mfa-policy-attached": mfaPolicy,
+    "iam-user-one-active-key": oneActiveKey,
   };
   const FIXTURE: Record<Rule, string> = {
     "exposed-ports": "sg-change",
     "iam-inactive-users": "iam-user-change",
     "mfa-policy-attached": "iam-user-change",
+    "iam-user-one-active-key": "iam-user-change",
   };
   /** The rule's own fixture with its planned parameters, the item edited. */
   const edited = (
@@ -848,6 +855,20 @@ describe("bad input: rule events (the custom rules' handlers)", () => {
         return configEvent("scheduled", { ruleParameters: parameters["iam-inactive-users"] });
       },
       { throws: "AccessDenied" },
+    ],
+    [
+      "iam-user-one-active-key",
+      "a credential report row cut short: named, nobody judged",
+      () => {
+        aws.iam.on(GetCredentialReportCommand).resolves({
+          Content: Buffer.from(
+            fixtureText("snapshot-shapes/credential-report.csv").replace(/,false,N\/A\n?$/, ""),
+          ),
+          GeneratedTime: new Date("2025-06-10T00:00:00Z"),
+        });
+        return configEvent("scheduled", { ruleParameters: parameters["iam-user-one-active-key"] });
+      },
+      { noVerdict: /credential report row 6: 22 fields expected/ },
     ],
   );
 

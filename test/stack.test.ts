@@ -24,6 +24,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseSettings } from "../config";
 import { createHandler as createInactiveUsers } from "../functions/rules/iam-inactive-users/handler";
+import { createHandler as createOneActiveKey } from "../functions/rules/iam-user-one-active-key/handler";
 import { createHandler as createMfaPolicy } from "../functions/rules/mfa-policy-attached/handler";
 import { MFA_POLICY_PARAMETERS } from "../functions/rules/mfa-policy-attached/parameters";
 import { MOCK_ACCOUNT_ID, ProgramRun } from "../offline/mock-runtime";
@@ -305,12 +306,15 @@ describe("npm start and the deployed handlers agree on exempt users", () => {
         GroupList: [],
         AttachedManagedPolicies: [],
       });
-      // Never used, created long ago: inactive unless exempt. Unquoted, as IAM writes names.
+      // Never used, created long ago: inactive unless exempt; two active keys, too many
+      // unless exempt. Unquoted, as IAM writes names.
       const given: Record<string, string> = {
         user: userName,
         arn,
         user_creation_time: "2024-01-10T09:00:00+00:00",
         password_enabled: "false",
+        access_key_1_active: "true",
+        access_key_2_active: "true",
       };
       const row = columns.map(
         (column) => given[column] ?? (column.endsWith("_active") ? "false" : "N/A"),
@@ -323,17 +327,22 @@ describe("npm start and the deployed handlers agree on exempt users", () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  for (const rule of ["mfa-policy-attached", "iam-inactive-users"] as const) {
+  const handlers = {
+    "mfa-policy-attached": createMfaPolicy,
+    "iam-inactive-users": createInactiveUsers,
+    "iam-user-one-active-key": createOneActiveKey,
+  };
+  for (const [rule, createHandler] of Object.entries(handlers)) {
     it(`${rule}: the same verdict for every user`, async () => {
       const snapshot = readSnapshot(dir);
-      const settings = parseSettings({ exemptUsers });
+      const settings = parseSettings({ exemptUsers, ruleSets: ["guardrails", "cis-foundations"] });
       const offline = evaluateSnapshot(snapshot, settings)
         .filter((verdict) => verdict.rule === rule)
         .map((v) => [v.resourceId, v.compliance, v.annotation]);
 
       // The handler on a scheduled run, its IAM answering with the snapshot's own data, its
       // parameters those the program plans for the same settings.
-      const run = await buildStack({ exemptUsers });
+      const run = await buildStack({ exemptUsers, ruleSets: ["guardrails", "cis-foundations"] });
       const { inputParameters } = ruleOf(run, rule);
       const parameters = JSON.parse(inputParameters);
       // The very files npm start read, as IAM would answer.
@@ -372,10 +381,7 @@ describe("npm start and the deployed handlers agree on exempt users", () => {
           now: () => snapshot.generatedTime,
           log: () => undefined,
         };
-        const handler =
-          rule === "mfa-policy-attached"
-            ? createMfaPolicy(dependencies)
-            : createInactiveUsers(dependencies);
+        const handler = createHandler(dependencies);
         await handler(configEvent("scheduled", { ruleParameters: JSON.stringify(parameters) }), {
           getRemainingTimeInMillis: () => 240_000,
         });

@@ -2,7 +2,9 @@
  * The IAM credential report (GetCredentialReport's CSV), parsed into typed rows. One report
  * holds every user's credential use, so a rule reads it once instead of calling IAM per user.
  */
+import { exemptionsOf } from "./iam-names";
 import { unreadable } from "./unreadable";
+import { RESOURCE_TYPES, Verdict, verdictFor } from "./verdict";
 
 export interface CredentialReportRow {
   user: string;
@@ -196,4 +198,57 @@ export function indexCredentialReport(
     generatedTime,
     ...(root ? { root } : {}),
   };
+}
+
+/** An IAM user as AWS Config and ListUsers know it: Config names it by id, people by name. */
+export interface ReportUser {
+  userId: string;
+  userName: string;
+  arn: string;
+  /** When IAM created the user; what tells a new user from one the report left out. */
+  createDate?: Date;
+}
+
+/** The verdicts of a rule judging users from the report, and the users it could not judge. */
+export interface ReportVerdicts {
+  verdicts: Verdict[];
+  /** Users the report should hold and does not: no verdict, never COMPLIANT by default. */
+  unjudged: ReportUser[];
+}
+
+/** How a rule judges one (not exempt) user from its row; undefined: the row cannot say. */
+export type ReportUserJudge = (
+  user: ReportUser,
+  row: CredentialReportRow | undefined,
+) => Verdict | undefined;
+
+/**
+ * Every user judged from its report row, matched by ARN (names can be reused). An exempt user
+ * is COMPLIANT whatever its row says, even without one; exemptions match names as IAM does.
+ */
+export function judgeReportUsers(
+  users: Iterable<ReportUser>,
+  report: CredentialReport,
+  exemptUsers: readonly string[],
+  judge: ReportUserJudge,
+): ReportVerdicts {
+  const isExempt = exemptionsOf(exemptUsers);
+  const verdicts: Verdict[] = [];
+  const unjudged: ReportUser[] = [];
+  for (const user of users) {
+    const verdict = isExempt(user.userName)
+      ? verdictFor(RESOURCE_TYPES.iamUser, user.userId)(
+          "COMPLIANT",
+          `${user.userName} is exempt (exemptUsers).`,
+        )
+      : judge(user, report.byArn.get(user.arn));
+    if (verdict) verdicts.push(verdict);
+    else unjudged.push(user);
+  }
+  return { verdicts, unjudged };
+}
+
+/** A date as the annotations give it: the day, so that the text stays the same from run to run. */
+export function reportDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }

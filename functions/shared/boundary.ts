@@ -13,7 +13,9 @@
 import { PortRange, formatPortRange } from "../rules/ports";
 import {
   Check,
+  USER_NAME_FORM,
   describeInvalid,
+  iamUserNames,
   invalidValue,
   isInvalidValue,
   listOf,
@@ -201,6 +203,9 @@ export const REFRESH_DAYS_FIELD = {
   name: "refreshDays",
   codec: integerField(wholeNumber(1, 90)),
 };
+
+/** The exempt IAM user names, in a rule's parameters or a remediation's environment. */
+export const EXEMPT_USERS_CODEC = jsonListField(iamUserNames, USER_NAME_FORM);
 
 /** The text AWS Config stores as the rule's InputParameters. */
 export function inputParametersText(parameters: Record<string, string>): string {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as exposedPorts from "../../functions/rules/exposed-ports/handler";
 import * as inactiveUsers from "../../functions/rules/iam-inactive-users/handler";
+import * as oneActiveKey from "../../functions/rules/iam-user-one-active-key/handler";
 import * as mfaPolicy from "../../functions/rules/mfa-policy-attached/handler";
 import { MOCK_ACCOUNT_ID, ProgramRun } from "../../offline/mock-runtime";
 import { buildStack, jsonInput, only, within } from "../helpers/program";
@@ -38,6 +39,14 @@ const RULES = [
       refreshDays: "7",
     },
   },
+  {
+    name: "iam-user-one-active-key",
+    component: "iam-user-one-active-key",
+    permissions: oneActiveKey.PERMISSIONS,
+    scope: ["AWS::IAM::User"],
+    periodic: "TwentyFour_Hours",
+    parameters: { exemptUsers: '["ci-deployer","datadog"]', refreshDays: "7" },
+  },
 ] as const;
 
 function customRuleNames(run: ProgramRun): unknown[] {
@@ -57,6 +66,7 @@ describe("custom Config rules", () => {
       exemptUsers: ["ci-deployer", "datadog"],
       mfaPolicyName: "RequireMFA",
       logRetentionDays: 30,
+      ruleSets: ["guardrails", "cis-foundations"],
     });
   });
 
@@ -173,6 +183,11 @@ describe("custom Config rules", () => {
       "iam-inactive-users": "InactiveUsersRule",
       "mfa-policy-attached": "MfaPolicyRule",
     };
+    assert.equal(
+      run.resources.find((r) => r.name === "iam-user-one-active-key")?.aliases.length,
+      0,
+      "a rule that never had a wrapper has no alias",
+    );
     for (const [name, wrapper] of Object.entries(former)) {
       const component = run.resources.find(
         (r) => r.type === "guardrails:index:CustomConfigRule" && r.name === name,
@@ -188,10 +203,14 @@ describe("custom Config rules", () => {
     const without = await buildStack({ disabledRules: ["iam-inactive-users", "exposed-ports"] });
     const names = customRuleNames(without);
     assert.deepEqual(names, ["mfa-policy-attached"]);
+    assert.deepEqual([...customRuleNames(run)].sort(), RULES.map((rule) => rule.name).sort());
   });
 
   it("runs the IAM rules only in the region that records global resources", async () => {
-    const regional = await buildStack({ recordGlobalResources: false });
+    const regional = await buildStack({
+      recordGlobalResources: false,
+      ruleSets: ["guardrails", "cis-foundations"],
+    });
     const names = customRuleNames(regional);
     assert.deepEqual(names, ["exposed-ports"]);
   });

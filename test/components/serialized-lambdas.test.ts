@@ -1,8 +1,10 @@
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { strict as assert } from "assert";
 import { ProgramRun } from "../../offline/mock-runtime";
 import { ConfigListener, startConfigListener } from "../helpers/config-listener";
 import { configEvent, fixture } from "../helpers/fixtures";
 import { invokeSerialized } from "../helpers/lambda-process";
+import { startMoto } from "../helpers/moto";
 import { buildStack, only, within } from "../helpers/program";
 
 /** A rule's InputParameters as the plan gives them to AWS Config: its Lambda's `ruleParameters`. */
@@ -33,7 +35,10 @@ describe("serialized Lambdas, run as uploaded", function () {
   let listener: ConfigListener;
 
   before(async () => {
-    run = await buildStack({ exemptUsers: ["ci-deployer"] });
+    run = await buildStack({
+      exemptUsers: ["ci-deployer"],
+      ruleSets: ["guardrails", "cis-foundations"],
+    });
     listener = await startConfigListener();
   });
   after(() => listener.stop());
@@ -123,6 +128,56 @@ describe("serialized Lambdas, run as uploaded", function () {
       });
     });
   }
+
+  it("iam-user-one-active-key: the uploaded code reads IAM's credential report and judges every user", async function () {
+    this.timeout(120_000);
+    const moto = await startMoto();
+    try {
+      const iam = new IAMClient({
+        region: "us-east-1",
+        endpoint: moto.endpoint,
+        credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+      });
+      const ids: Record<string, string> = {};
+      for (const [name, keys] of [
+        ["half-rotated", 2],
+        ["single-key", 1],
+        ["ci-deployer", 2],
+      ] as const) {
+        const user = await iam.send(new CreateUserCommand({ UserName: name }));
+        ids[name] = user.User?.UserId ?? "";
+        for (let key = 0; key < keys; key++) {
+          await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+        }
+      }
+      iam.destroy();
+      const component = "iam-user-one-active-key";
+      const invocation = {
+        ...configEvent("scheduled"),
+        configRuleName: component,
+        ruleParameters: plannedParameters(run, component),
+      };
+      const outcome = await invokeSerialized(uploadedCode(run, component), invocation, {
+        // IAM from moto, Config from the recording listener (moto refuses PutEvaluations).
+        AWS_ENDPOINT_URL_IAM: moto.endpoint,
+        AWS_ENDPOINT_URL_CONFIG_SERVICE: listener.endpoint,
+      });
+      assert.equal(outcome.error, undefined, `${outcome.stdout}\n${outcome.stderr}`);
+      assert.deepEqual(
+        listener
+          .evaluations()
+          .map((e) => [e.ComplianceResourceId, e.ComplianceType])
+          .sort(),
+        [
+          [ids["ci-deployer"], "COMPLIANT"],
+          [ids["half-rotated"], "NON_COMPLIANT"],
+          [ids["single-key"], "COMPLIANT"],
+        ].sort(),
+      );
+    } finally {
+      await moto.stop();
+    }
+  });
 
   const remediations = {
     "remediate-exposed-ports": "exposed-ports",

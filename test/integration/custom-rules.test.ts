@@ -39,6 +39,7 @@ import * as exposedPorts from "../../functions/rules/exposed-ports/handler";
 import * as inactiveUsers from "../../functions/rules/iam-inactive-users/handler";
 import * as mfaPolicy from "../../functions/rules/mfa-policy-attached/handler";
 import { ConfigRuleEvent, ConfigurationItem } from "../../functions/shared/config-event";
+import { CredentialReportRuleDependencies } from "../../functions/shared/credential-report-rule";
 import { Logger } from "../../functions/shared/log";
 import { RuleHandler } from "../../functions/shared/rule-handler";
 import { ConfigListener, SentEvaluation, startConfigListener } from "../helpers/config-listener";
@@ -663,7 +664,7 @@ describe("custom rules against moto (integration)", function () {
     const users: Record<"fresh" | "keyUser" | "exempt", User> = {} as never;
 
     function handlerAt(now?: Date): RuleHandler {
-      const dependencies: inactiveUsers.InactiveUsersDependencies = {
+      const dependencies: CredentialReportRuleDependencies = {
         config,
         iam,
         log,

@@ -219,8 +219,10 @@ describe("npm start (offline plan)", function () {
           .map((v) => v.resourceName ?? v.resourceId);
       // What the demo's exports hold: a weak password policy, two console users without MFA,
       // three users with policies of their own (exemptions are this program's, not AWS's), the
-      // default network ACL open to all, two instances serving IMDSv1; the root user is clean.
+      // default network ACL open to all, two instances serving IMDSv1, a key rotation left half
+      // done (ci-deployer's two keys are exempt); the root user is clean.
       assert.deepEqual(failing("iam-password-policy"), ["111122223333"]);
+      assert.deepEqual(failing("iam-user-one-active-key"), ["carol"]);
       assert.deepEqual(failing("mfa-enabled-for-iam-console-access"), ["dave", "erin"]);
       assert.deepEqual(failing("iam-user-no-policies-check"), [
         "carol",

@@ -16,21 +16,19 @@
  *   one missing from a report generated after its creation cannot be judged from it: no verdict
  *   (the handler regenerates the report once), never COMPLIANT by default.
  */
-import { CredentialReport, CredentialReportRow } from "../credential-report";
-import { exemptionsOf } from "../iam-names";
+import {
+  CredentialReport,
+  CredentialReportRow,
+  ReportUser,
+  ReportVerdicts,
+  judgeReportUsers,
+  reportDay,
+} from "../credential-report";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
 
 export interface InactiveUsersParameters {
   maxInactiveDays: number;
   exemptUsers: readonly string[];
-}
-
-/** The user as AWS Config knows it: the id is the resource id, the name is what people read. */
-export interface IamUserIdentity {
-  userId: string;
-  userName: string;
-  /** When IAM created the user; what tells a new user from one the report left out. */
-  createDate?: Date;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -44,26 +42,18 @@ function lastUse(row: CredentialReportRow): { credential: string; at: Date } | u
   return uses.sort((a, b) => b.at.getTime() - a.at.getTime())[0];
 }
 
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 /**
- * The user's verdict, or undefined when the report holds no row for a user it should hold: the
- * report cannot say whether that user is active.
+ * A user's verdict (exemptions are the caller's), or undefined when the report holds no row for
+ * a user it should hold: the report cannot say whether that user is active.
  */
 export function evaluateUserActivity(
-  user: IamUserIdentity,
+  user: Omit<ReportUser, "arn">,
   row: CredentialReportRow | undefined,
   parameters: InactiveUsersParameters,
   now: Date,
   reportGeneratedAt: Date | undefined,
-  isExempt = exemptionsOf(parameters.exemptUsers),
 ): Verdict | undefined {
   const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
-  if (isExempt(user.userName)) {
-    return verdict("COMPLIANT", `${user.userName} is exempt (exemptUsers).`);
-  }
   if (!row) {
     const newer =
       user.createDate !== undefined &&
@@ -81,37 +71,21 @@ export function evaluateUserActivity(
   const idleDays = Math.floor((now.getTime() - since.getTime()) / DAY_MS);
   const limit = `limit ${parameters.maxInactiveDays} days`;
   const what = used
-    ? `${user.userName} last used its ${used.credential} on ${day(used.at)}`
-    : `${user.userName} never used a password or access key since its creation on ${day(since)}`;
+    ? `${user.userName} last used its ${used.credential} on ${reportDay(used.at)}`
+    : `${user.userName} never used a password or access key since its creation on ${reportDay(since)}`;
   return idleDays > parameters.maxInactiveDays
     ? verdict("NON_COMPLIANT", `${what} (${limit}).`)
     : verdict("COMPLIANT", `${what} (${limit}).`);
 }
 
-/**
- * Every user of the account, matched to its report row by ARN (names can be reused); `unjudged`
- * are the users the report should hold and does not.
- */
+/** Every user of the account; `unjudged` are the users the report should hold and does not. */
 export function evaluateInactiveUsers(
-  users: readonly (IamUserIdentity & { arn: string })[],
+  users: Iterable<ReportUser>,
   report: CredentialReport,
   parameters: InactiveUsersParameters,
   now: Date,
-): { verdicts: Verdict[]; unjudged: IamUserIdentity[] } {
-  const isExempt = exemptionsOf(parameters.exemptUsers);
-  const verdicts: Verdict[] = [];
-  const unjudged: IamUserIdentity[] = [];
-  for (const user of users) {
-    const verdict = evaluateUserActivity(
-      user,
-      report.byArn.get(user.arn),
-      parameters,
-      now,
-      report.generatedTime,
-      isExempt,
-    );
-    if (verdict) verdicts.push(verdict);
-    else unjudged.push(user);
-  }
-  return { verdicts, unjudged };
+): ReportVerdicts {
+  return judgeReportUsers(users, report, parameters.exemptUsers, (user, row) =>
+    evaluateUserActivity(user, row, parameters, now, report.generatedTime),
+  );
 }

@@ -28,12 +28,8 @@ export const iamInactiveUsers: CustomRuleDefinition<InactiveUsersRuleParameters>
     refreshDays: settings.evaluationRefreshDays,
   }),
   mirror: (account, parameters) =>
-    evaluateInactiveUsers(
-      [...account.users.values()],
-      account.credentialReport,
-      parameters,
-      account.now,
-    ).verdicts,
+    evaluateInactiveUsers(account.users.values(), account.credentialReport, parameters, account.now)
+      .verdicts,
   createHandler,
   permissions: PERMISSIONS,
   // Generating the credential report can take minutes when IAM throttles it.

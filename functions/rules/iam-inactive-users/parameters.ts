@@ -1,12 +1,12 @@
 /** iam-inactive-users' InputParameters: the inactivity limit and the exempt users. */
 import {
+  EXEMPT_USERS_CODEC,
   PeriodicParameters,
   REFRESH_DAYS_FIELD,
   boundaryCodec,
   integerField,
-  jsonListField,
 } from "../../shared/boundary";
-import { USER_NAME_FORM, days, iamUserNames } from "../../shared/checks";
+import { days } from "../../shared/checks";
 import type { InactiveUsersParameters } from "./evaluate";
 
 export type InactiveUsersRuleParameters = InactiveUsersParameters & PeriodicParameters;
@@ -15,7 +15,7 @@ export const INACTIVE_USERS_PARAMETERS = boundaryCodec<InactiveUsersRuleParamete
   "ruleParameters",
   {
     maxInactiveDays: { name: "maxInactiveDays", codec: integerField(days) },
-    exemptUsers: { name: "exemptUsers", codec: jsonListField(iamUserNames, USER_NAME_FORM) },
+    exemptUsers: { name: "exemptUsers", codec: EXEMPT_USERS_CODEC },
     refreshDays: REFRESH_DAYS_FIELD,
   },
 );

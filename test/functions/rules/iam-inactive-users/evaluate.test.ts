@@ -1,17 +1,21 @@
 import { strict as assert } from "assert";
 import {
   CredentialReportRow,
+  ReportUser,
   indexCredentialReport,
 } from "../../../../functions/rules/credential-report";
 import {
-  IamUserIdentity,
   evaluateInactiveUsers,
   evaluateUserActivity,
 } from "../../../../functions/rules/iam-inactive-users/evaluate";
 
 const NOW = new Date("2025-06-10T12:00:00Z");
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
-const USER = { userId: "AIDA2G65BPRJX3MQADPTP", userName: "alice" };
+const USER = {
+  userId: "AIDA2G65BPRJX3MQADPTP",
+  userName: "alice",
+  arn: "arn:aws:iam::123456789012:user/alice",
+};
 const PARAMETERS = { maxInactiveDays: 90, exemptUsers: ["ci-deployer"] };
 
 function row(change: Partial<CredentialReportRow>): CredentialReportRow {
@@ -28,9 +32,16 @@ function row(change: Partial<CredentialReportRow>): CredentialReportRow {
 }
 
 /** A verdict the evaluator must give: the user has a report row. */
-function judged(user: IamUserIdentity, reportRow: CredentialReportRow) {
-  const verdict = evaluateUserActivity(user, reportRow, PARAMETERS, NOW, NOW);
-  assert.ok(verdict, "a user with a report row always gets a verdict");
+function judged(user: ReportUser, reportRow: CredentialReportRow) {
+  const { verdicts, unjudged } = evaluateInactiveUsers(
+    [user],
+    indexCredentialReport([{ ...reportRow, arn: user.arn }], NOW),
+    PARAMETERS,
+    NOW,
+  );
+  assert.deepEqual(unjudged, [], "a user with a report row always gets a verdict");
+  const [verdict] = verdicts;
+  assert.ok(verdict && verdicts.length === 1);
   return verdict;
 }
 
@@ -94,7 +105,14 @@ describe("iam-inactive-users evaluator", () => {
   }
 
   it("an exempt user is COMPLIANT, however idle", () => {
-    const verdict = judged({ userId: "AIDAEXEMPT", userName: "ci-deployer" }, row({}));
+    const verdict = judged(
+      {
+        userId: "AIDAEXEMPT",
+        userName: "ci-deployer",
+        arn: "arn:aws:iam::123456789012:user/ci-deployer",
+      },
+      row({}),
+    );
     assert.equal(verdict.compliance, "COMPLIANT");
     assert.match(verdict.annotation, /exempt/);
   });
@@ -125,14 +143,22 @@ describe("iam-inactive-users evaluator", () => {
       );
     });
     it("an exempt user is exempt even so", () => {
-      const verdict = evaluateUserActivity(
-        { userId: "AIDAEXEMPT", userName: "CI-Deployer", createDate: daysAgo(400) },
-        undefined,
+      const { verdicts, unjudged } = evaluateInactiveUsers(
+        [
+          {
+            userId: "AIDAEXEMPT",
+            userName: "CI-Deployer",
+            arn: "arn:aws:iam::123456789012:user/CI-Deployer",
+            createDate: daysAgo(400),
+          },
+        ],
+        indexCredentialReport([], generated),
         PARAMETERS,
         NOW,
-        generated,
       );
-      assert.equal(verdict?.compliance, "COMPLIANT");
+      assert.deepEqual(unjudged, []);
+      assert.equal(verdicts[0]?.compliance, "COMPLIANT");
+      assert.equal(verdicts[0]?.annotation, "CI-Deployer is exempt (exemptUsers).");
     });
   });
 

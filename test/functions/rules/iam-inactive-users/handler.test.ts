@@ -12,11 +12,8 @@ import {
   User,
 } from "@aws-sdk/client-iam";
 import { strict as assert } from "assert";
-import {
-  PERMISSIONS,
-  REPORT_REUSE_MS,
-  createHandler,
-} from "../../../../functions/rules/iam-inactive-users/handler";
+import { PERMISSIONS, createHandler } from "../../../../functions/rules/iam-inactive-users/handler";
+import { REPORT_REUSE_MS } from "../../../../functions/shared/credential-report-rule";
 import { INACTIVE_USERS_PARAMETERS } from "../../../../functions/rules/iam-inactive-users/parameters";
 import { configEvent, configurationItem, fixtureText } from "../../../helpers/fixtures";
 import { stubClients, memoryLogger } from "../../../helpers/sdk";
