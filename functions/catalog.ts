@@ -21,10 +21,12 @@ import { mfaPolicyAttached } from "./rules/mfa-policy-attached";
 import {
   ec2Imdsv2Check,
   iamPasswordPolicy,
+  iamPolicyNoStatementsWithAdminAccess,
   iamRootAccessKeyCheck,
   iamUserNoPoliciesCheck,
   mfaEnabledForIamConsoleAccess,
   naclNoUnrestrictedSshRdp,
+  rootAccountHardwareMfaEnabled,
   rootAccountMfaEnabled,
 } from "./rules/managed/cis";
 import {
@@ -53,10 +55,12 @@ export const RULES: readonly RuleDefinition[] = [
   restrictedSsh,
   iamRootAccessKeyCheck,
   rootAccountMfaEnabled,
+  rootAccountHardwareMfaEnabled,
   iamPasswordPolicy,
   mfaEnabledForIamConsoleAccess,
   iamUserOneActiveKey,
   iamUserNoPoliciesCheck,
+  iamPolicyNoStatementsWithAdminAccess,
   naclNoUnrestrictedSshRdp,
   ec2Imdsv2Check,
 ] as RuleDefinition[];

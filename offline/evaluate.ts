@@ -76,10 +76,12 @@ export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVe
 
 const notifyOnly = () => "notify only";
 
-/** What people call the resource: a user's or a security group's name, where known. */
+/** What people call the resource: a user's, security group's or policy's name, where known. */
 function nameOf(account: AccountView, type: string, id: string): string | undefined {
   if (type === RESOURCE_TYPES.iamUser) return account.users.get(id)?.userName;
   if (type === RESOURCE_TYPES.securityGroup) return account.securityGroups.get(id)?.groupName;
+  if (type === RESOURCE_TYPES.iamPolicy)
+    return account.customerManagedPolicies?.get(id)?.policyName;
   return undefined;
 }
 

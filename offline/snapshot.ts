@@ -29,9 +29,10 @@ import {
   securityGroupFromConfiguration,
 } from "../functions/rules/exposed-ports/evaluate";
 import {
-  PasswordPolicy,
+  customerManagedPoliciesFromCli,
   networkAclFromConfiguration,
   passwordPolicyFromCli,
+  virtualMfaDevicesFromCli,
 } from "../functions/rules/managed/cis-evaluate";
 import {
   isUnreadable,
@@ -67,6 +68,19 @@ export const OPTIONAL_SNAPSHOT_FILES = {
     file: "password-policy.json",
     expected:
       'the output of `aws iam get-account-password-policy`: {"PasswordPolicy": {...}}, or {} when the account has none (the CLI says NoSuchEntity)',
+    without: "the password policy is not judged",
+  },
+  virtualMfaDevices: {
+    file: "virtual-mfa-devices.json",
+    expected:
+      'the output of `aws iam list-virtual-mfa-devices`: {"VirtualMFADevices": [...]}, one page or a list of pages',
+    without: "whether the root user's MFA device is hardware is not judged",
+  },
+  customerManagedPolicies: {
+    file: "local-managed-policies.json",
+    expected:
+      'the output of `aws iam get-account-authorization-details --filter LocalManagedPolicy`: {"Policies": [...]}, one page or a list of pages',
+    without: "customer managed policies are not judged",
   },
 } as const;
 
@@ -158,7 +172,18 @@ export function readSnapshot(dir: string): Snapshot {
   const items = readConfigItems(dir, problems, notes);
   const report = readCredentialReport(dir, problems);
   const details = readAuthorizationDetails(dir, problems, notes);
-  const passwordPolicy = readPasswordPolicy(dir, problems, notes);
+  const optional = <T>(spec: OptionalSnapshotFile, parse: (document: unknown) => T) =>
+    readOptional(dir, spec, parse, problems, notes);
+  const passwordPolicy = optional(OPTIONAL_SNAPSHOT_FILES.passwordPolicy, passwordPolicyFromCli);
+  const virtualMfaDevices = optional(
+    OPTIONAL_SNAPSHOT_FILES.virtualMfaDevices,
+    virtualMfaDevicesFromCli,
+  );
+  const customerManagedPolicies = optional(
+    OPTIONAL_SNAPSHOT_FILES.customerManagedPolicies,
+    (document) =>
+      new Map(customerManagedPoliciesFromCli(document).map((policy) => [policy.policyId, policy])),
+  );
   if (problems.list.length > 0 || !report || !details) throw snapshotError(problems.list);
 
   const users = new Map<string, IamUserState>(details.users.map((user) => [user.userId, user]));
@@ -178,6 +203,8 @@ export function readSnapshot(dir: string): Snapshot {
       instances: items.instances,
       networkAcls: items.networkAcls,
       ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
+      ...(virtualMfaDevices === undefined ? {} : { virtualMfaDevices }),
+      ...(customerManagedPolicies === undefined ? {} : { customerManagedPolicies }),
       users,
       groupPolicies: details.groupPolicies,
       credentialReport: report.report,
@@ -309,20 +336,24 @@ function instanceState(id: string, configuration: Record<string, unknown>): Inst
   };
 }
 
-function readPasswordPolicy(
+type OptionalSnapshotFile = (typeof OPTIONAL_SNAPSHOT_FILES)[keyof typeof OPTIONAL_SNAPSHOT_FILES];
+
+/** An optional export, parsed; undefined when absent (a note says what goes unjudged) or bad. */
+function readOptional<T>(
   dir: string,
+  spec: OptionalSnapshotFile,
+  parse: (document: unknown) => T,
   problems: Problems,
   notes: string[],
-): PasswordPolicy | null | undefined {
-  const spec = OPTIONAL_SNAPSHOT_FILES.passwordPolicy;
+): T | undefined {
   const file = path.join(dir, spec.file);
   if (!fs.existsSync(file)) {
-    notes.push(`${file}: not in the snapshot, so the password policy is not judged.`);
+    notes.push(`${file}: not in the snapshot, so ${spec.without}.`);
     return undefined;
   }
   const document = readJson(dir, spec, problems);
   if (document === undefined) return undefined;
-  return problems.read(file, "", () => passwordPolicyFromCli(document));
+  return problems.read(file, "", () => parse(document));
 }
 
 function securityGroupState(

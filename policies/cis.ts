@@ -1,18 +1,21 @@
 /**
  * The CIS controls a Pulumi resource expresses, at preview, on the evaluators of the
- * cis-foundations managed rules' mirrors: a policy given to a user directly, a network ACL entry
- * opening SSH or RDP to the internet, an instance serving IMDSv1. Advisory: the rule set is the
+ * cis-foundations managed rules' mirrors: a policy given to a user directly, a customer managed
+ * policy granting "*" on "*", a network ACL entry opening SSH or RDP to the internet, an
+ * instance serving IMDSv1. Advisory: the rule set is the
  * stack's choice (`ruleSets`); a pack's config can make them mandatory.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import {
   NetworkAclEntry,
+  evaluateAdminAccessPolicy,
   evaluateImdsv2,
   evaluateNetworkAcl,
   evaluateUserNoPolicies,
 } from "../functions/rules/managed/cis-evaluate";
 import {
   ec2Imdsv2Check,
+  iamPolicyNoStatementsWithAdminAccess,
   iamUserNoPoliciesCheck,
   naclNoUnrestrictedSshRdp,
 } from "../functions/rules/managed/cis";
@@ -60,6 +63,44 @@ export const userNoPolicies: ResourceValidationPolicy = {
       },
     ),
   ],
+};
+
+/** The policy document, when the preview knows it: JSON text, or an object. */
+function policyDocument(policy: unknown): Record<string, unknown> | undefined {
+  let document = policy;
+  if (typeof policy === "string") {
+    try {
+      document = JSON.parse(policy);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof document === "object" && document !== null && !Array.isArray(document)
+    ? (document as Record<string, unknown>)
+    : undefined;
+}
+
+const adminRule = iamPolicyNoStatementsWithAdminAccess;
+
+export const noAdminPolicies: ResourceValidationPolicy = {
+  name: adminRule.name,
+  description: `No customer managed policy grants full administrator access: the ${adminRule.name} Config rule (${cis(adminRule)}), at preview.`,
+  enforcementLevel: "advisory",
+  validateResource: validateType<{ name?: string; policy?: unknown }>(
+    TYPES.policy,
+    (props, args, report) => {
+      const document = policyDocument(props.policy);
+      if (!document) return;
+      const verdict = evaluateAdminAccessPolicy({
+        policyId: args.name,
+        policyName: String(props.name ?? args.name),
+        document,
+      });
+      if (verdict.compliance === "NON_COMPLIANT") {
+        report(`${verdict.annotation} (${adminRule.name}, ${cis(adminRule)})`);
+      }
+    },
+  ),
 };
 
 interface AclRuleProps {
@@ -140,4 +181,4 @@ export const imdsv2: ResourceValidationPolicy = {
   ),
 };
 
-export const CIS_POLICIES = [userNoPolicies, naclNoSshRdp, imdsv2];
+export const CIS_POLICIES = [userNoPolicies, noAdminPolicies, naclNoSshRdp, imdsv2];

@@ -7,7 +7,12 @@ import type { SecurityGroupRule } from "../remediation/exposed-ports/plan";
 import type { CredentialReport } from "./credential-report";
 import type { InstanceSecurityGroups, SecurityGroupIngress } from "./exposed-ports/evaluate";
 import type { GroupPolicies, UserPolicies } from "./mfa-policy-attached/evaluate";
-import type { NetworkAclEntry, PasswordPolicy } from "./managed/cis-evaluate";
+import type {
+  CustomerManagedPolicy,
+  NetworkAclEntry,
+  PasswordPolicy,
+  VirtualMfaDevice,
+} from "./managed/cis-evaluate";
 
 export interface SecurityGroupState {
   ingress: SecurityGroupIngress;
@@ -50,6 +55,10 @@ export interface AccountView {
    * has no export of it (then nothing is judged about it).
    */
   passwordPolicy?: PasswordPolicy | null;
+  /** The virtual MFA devices; undefined when the snapshot has no export of them. */
+  virtualMfaDevices?: readonly VirtualMfaDevice[];
+  /** Customer managed policies by policy id; undefined when the snapshot has no export of them. */
+  customerManagedPolicies?: ReadonlyMap<string, CustomerManagedPolicy>;
   /** Every IAM user, by user id (`AIDA...`), as AWS Config identifies them. */
   users: ReadonlyMap<string, IamUserState>;
   groupPolicies: GroupPolicies;

@@ -18,6 +18,7 @@ export const RESOURCE_TYPES = {
   securityGroup: "AWS::EC2::SecurityGroup",
   instance: "AWS::EC2::Instance",
   iamUser: "AWS::IAM::User",
+  iamPolicy: "AWS::IAM::Policy",
   networkAcl: "AWS::EC2::NetworkAcl",
   account: "AWS::::Account",
 } as const;

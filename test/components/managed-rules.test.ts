@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { RULES } from "../../functions/catalog";
 import { ProgramRun } from "../../offline/mock-runtime";
 import { buildStack, only, resourcesOfType, within } from "../helpers/program";
 
@@ -113,6 +114,12 @@ describe("managed rules of the cis-foundations rule set", () => {
   const expected: Array<[string, string, string[] | undefined, string | undefined]> = [
     ["iam-root-access-key-check", "IAM_ROOT_ACCESS_KEY_CHECK", undefined, "TwentyFour_Hours"],
     ["root-account-mfa-enabled", "ROOT_ACCOUNT_MFA_ENABLED", undefined, "TwentyFour_Hours"],
+    [
+      "root-account-hardware-mfa-enabled",
+      "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED",
+      undefined,
+      "TwentyFour_Hours",
+    ],
     ["iam-password-policy", "IAM_PASSWORD_POLICY", undefined, "TwentyFour_Hours"],
     [
       "mfa-enabled-for-iam-console-access",
@@ -122,6 +129,12 @@ describe("managed rules of the cis-foundations rule set", () => {
     ],
     ["iam-user-no-policies-check", "IAM_USER_NO_POLICIES_CHECK", ["AWS::IAM::User"], undefined],
     [
+      "iam-policy-no-statements-with-admin-access",
+      "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
+      ["AWS::IAM::Policy"],
+      undefined,
+    ],
+    [
       "nacl-no-unrestricted-ssh-rdp",
       "NACL_NO_UNRESTRICTED_SSH_RDP",
       ["AWS::EC2::NetworkAcl"],
@@ -129,6 +142,18 @@ describe("managed rules of the cis-foundations rule set", () => {
     ],
     ["ec2-imdsv2-check", "EC2_IMDSV2_CHECK", ["AWS::EC2::Instance"], undefined],
   ];
+  it("lists every managed rule of the set", () => {
+    const cis = RULES.filter((r) => r.owner === "AWS" && r.ruleSets.includes("cis-foundations"));
+    const guardrails = cis.filter((r) => r.ruleSets.includes("guardrails")).map((r) => r.name);
+    assert.deepEqual(
+      expected.map(([name]) => name).sort(),
+      cis
+        .map((r) => r.name)
+        .filter((name) => !guardrails.includes(name))
+        .sort(),
+    );
+  });
+
   for (const [name, identifier, scope, frequency] of expected) {
     it(`${name}: AWS's ${identifier}, ${frequency ? "periodic" : "on changes"}, naming its CIS controls`, () => {
       const resource = rule(run, name);

@@ -219,10 +219,11 @@ describe("npm start (offline plan)", function () {
           .map((v) => v.resourceName ?? v.resourceId);
       // What the demo's exports hold: a weak password policy, two console users without MFA,
       // three users with policies of their own (exemptions are this program's, not AWS's), the
-      // default network ACL open to all, two instances serving IMDSv1, a key rotation left half
-      // done (ci-deployer's two keys are exempt); the root user is clean.
+      // default network ACL open to all, two instances serving IMDSv1, two users with two active
+      // keys (a rotation left half done; this stack exempts no one), a policy granting
+      // everything; the root user has MFA and no keys, but its MFA device is virtual.
       assert.deepEqual(failing("iam-password-policy"), ["111122223333"]);
-      assert.deepEqual(failing("iam-user-one-active-key"), ["carol"]);
+      assert.deepEqual(failing("iam-user-one-active-key"), ["carol", "ci-deployer"]);
       assert.deepEqual(failing("mfa-enabled-for-iam-console-access"), ["dave", "erin"]);
       assert.deepEqual(failing("iam-user-no-policies-check"), [
         "carol",
@@ -231,6 +232,11 @@ describe("npm start (offline plan)", function () {
       ]);
       assert.deepEqual(failing("nacl-no-unrestricted-ssh-rdp"), ["acl-0d3fa017c0ffee000"]);
       assert.deepEqual(failing("ec2-imdsv2-check"), ["i-0b4571011e5a1d2c3", "i-01e6ac70a11c0ffee"]);
+      assert.deepEqual(failing("root-account-hardware-mfa-enabled"), ["111122223333"]);
+      // The admin grant only in an old version of ReportsBucketAccess is not what IAM enforces.
+      assert.deepEqual(failing("iam-policy-no-statements-with-admin-access"), [
+        "LegacyAdministrator",
+      ]);
       assert.deepEqual(failing("iam-root-access-key-check"), []);
       assert.deepEqual(failing("root-account-mfa-enabled"), []);
     });

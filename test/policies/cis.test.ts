@@ -1,9 +1,37 @@
 import { strict as assert } from "assert";
-import { imdsv2, naclNoSshRdp, userNoPolicies } from "../../policies/cis";
+import { imdsv2, naclNoSshRdp, noAdminPolicies, userNoPolicies } from "../../policies/cis";
 import { TYPES } from "../../policies/resource-types";
 import { messages, resourceArgs } from "../helpers/policy-args";
 
 describe("CIS policies (advisory, on the cis-foundations mirrors' evaluators)", () => {
+  describe("iam-policy-no-statements-with-admin-access", () => {
+    const policy = (statement: object) =>
+      resourceArgs(TYPES.policy, {
+        name: "ops-admin",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+      });
+    it('flags a policy allowing "*" on "*", naming the rule and its CIS control', async () => {
+      const found = await messages(
+        noAdminPolicies,
+        policy({ Effect: "Allow", Action: "*", Resource: "*" }),
+      );
+      assert.equal(found.length, 1);
+      assert.match(found[0] ?? "", /ops-admin grants full administrator access/);
+      assert.match(found[0] ?? "", /\(iam-policy-no-statements-with-admin-access, CIS 1\.16\)/);
+    });
+
+    it("passes a service-wide grant, and a document the preview does not know yet", async () => {
+      assert.deepEqual(
+        await messages(noAdminPolicies, policy({ Effect: "Allow", Action: "s3:*", Resource: "*" })),
+        [],
+      );
+      assert.deepEqual(
+        await messages(noAdminPolicies, resourceArgs(TYPES.policy, { name: "later" })),
+        [],
+      );
+    });
+  });
+
   describe("iam-user-no-policies-check", () => {
     it("flags a managed policy attached to a user, naming the rule and its CIS control", async () => {
       const found = await messages(

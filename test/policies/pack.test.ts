@@ -28,6 +28,7 @@ const EXPECTED = [
   ["config-remediation-retries", "mandatory"],
   ["lambda-log-group-retention", "advisory"],
   ["iam-user-no-policies-check", "advisory"],
+  ["iam-policy-no-statements-with-admin-access", "advisory"],
   ["nacl-no-unrestricted-ssh-rdp", "advisory"],
   ["ec2-imdsv2-check", "advisory"],
 ];
@@ -47,6 +48,7 @@ describe("policy pack", () => {
       "access-keys-rotated",
       "mfa-policy-attached",
       "iam-user-no-policies-check",
+      "iam-policy-no-statements-with-admin-access",
       "nacl-no-unrestricted-ssh-rdp",
       "ec2-imdsv2-check",
     ]) {

@@ -4,6 +4,8 @@
  *
  * - iam-root-access-key-check: the root user has an active access key: NON_COMPLIANT;
  * - root-account-mfa-enabled: the root user has no MFA device: NON_COMPLIANT;
+ * - root-account-hardware-mfa-enabled: the root user has no MFA device, or a virtual one (a
+ *   virtual MFA device assigned to the root's ARN): NON_COMPLIANT;
  * - mfa-enabled-for-iam-console-access: a user with a console password and no MFA device is
  *   NON_COMPLIANT; one without a console password has nothing to judge (NOT_APPLICABLE here);
  * - iam-password-policy: no account password policy (IAM's default) is NON_COMPLIANT, as is a
@@ -13,10 +15,14 @@
  *   NON_COMPLIANT (permissions only through groups);
  * - nacl-no-unrestricted-ssh-rdp: a network ACL with an inbound allow entry from 0.0.0.0/0 or ::/0
  *   covering 22 or 3389 (TCP, UDP or all traffic) is NON_COMPLIANT, whatever the entries before it;
- * - ec2-imdsv2-check: an instance whose metadata options do not require tokens is NON_COMPLIANT.
+ * - ec2-imdsv2-check: an instance whose metadata options do not require tokens is NON_COMPLIANT;
+ * - iam-policy-no-statements-with-admin-access: a customer managed policy whose default version
+ *   has a statement with Effect Allow, Action "*" and Resource "*" is NON_COMPLIANT ("service:*"
+ *   is not "*"; inline and AWS managed policies are not judged, as AWS documents).
  *
  * A verdict needs its data: without the credential report's root line, or without the exported
- * password policy, these return undefined (nothing judged) rather than guess.
+ * password policy, MFA devices or policies, these return undefined (nothing judged) rather than
+ * guess.
  */
 import type { CredentialReportRow, RootCredentials } from "../credential-report";
 import { PUBLIC_CIDRS, portProtocol } from "../exposed-ports/evaluate";
@@ -24,6 +30,7 @@ import { PortRange, intersectPortRanges } from "../ports";
 import {
   readList,
   readObject,
+  unreadable,
   readOptionalBoolean,
   readOptionalText,
   readOptionalWholeNumber,
@@ -58,6 +65,30 @@ export function evaluateRootMfa(
   return root.mfaActive
     ? verdict("COMPLIANT", "The root user has an MFA device.")
     : verdict("NON_COMPLIANT", "The root user has no MFA device.");
+}
+
+/** A virtual MFA device, as `aws iam list-virtual-mfa-devices` lists it. */
+export interface VirtualMfaDevice {
+  serialNumber: string;
+  /** The ARN of the user (or root) it is assigned to; absent when unassigned. */
+  userArn?: string;
+}
+
+export function evaluateRootHardwareMfa(
+  accountId: string,
+  root: RootCredentials | undefined,
+  virtualDevices: readonly VirtualMfaDevice[] | undefined,
+): Verdict | undefined {
+  if (!root || !virtualDevices) return undefined;
+  const verdict = verdictFor(ACCOUNT_RESOURCE_TYPE, accountId);
+  if (!root.mfaActive) return verdict("NON_COMPLIANT", "The root user has no MFA device.");
+  const virtual = virtualDevices.find((device) => device.userArn === root.arn);
+  return virtual
+    ? verdict(
+        "NON_COMPLIANT",
+        `The root user's MFA device is virtual (${virtual.serialNumber}), not hardware.`,
+      )
+    : verdict("COMPLIANT", "The root user's MFA device is a hardware device.");
 }
 
 export function evaluateConsoleMfa(
@@ -222,6 +253,43 @@ export function evaluateImdsv2(instance: {
       );
 }
 
+/** A customer managed policy and the document of its default version. */
+export interface CustomerManagedPolicy {
+  /** AWS Config's resource id of an AWS::IAM::Policy (`ANPA...`). */
+  policyId: string;
+  policyName: string;
+  document: Readonly<Record<string, unknown>>;
+}
+
+/** A policy element that is one string or a list of them, as a list. */
+function elementValues(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+export function evaluateAdminAccessPolicy(policy: CustomerManagedPolicy): Verdict {
+  const verdict = verdictFor(RESOURCE_TYPES.iamPolicy, policy.policyId);
+  const statements = elementValues(policy.document.Statement);
+  const admin = statements.findIndex((item) => {
+    if (typeof item !== "object" || item === null) return false;
+    const statement = item as Record<string, unknown>;
+    return (
+      statement.Effect === "Allow" &&
+      elementValues(statement.Action).includes("*") &&
+      elementValues(statement.Resource).includes("*")
+    );
+  });
+  if (admin < 0) {
+    return verdict("COMPLIANT", `${policy.policyName} allows no "*" action on "*" resources.`);
+  }
+  const sid = (statements[admin] as Record<string, unknown>).Sid;
+  const which =
+    typeof sid === "string" && sid !== "" ? `statement ${sid}` : `statement ${admin + 1}`;
+  return verdict(
+    "NON_COMPLIANT",
+    `${policy.policyName} grants full administrator access: ${which} allows "*" on "*".`,
+  );
+}
+
 // Adapters: the evaluators' input from the AWS CLI's and AWS Config's own shapes. Each throws
 // an UnreadableInput naming the field of the wrong type.
 
@@ -286,4 +354,64 @@ export function passwordPolicyFromCli(document: unknown): PasswordPolicy | null 
     maxPasswordAge: flag("ExpirePasswords") === false ? undefined : number("MaxPasswordAge"),
   };
   return Object.fromEntries(Object.entries(read).filter(([, value]) => value !== undefined));
+}
+
+/** From `aws iam list-virtual-mfa-devices`: `{"VirtualMFADevices": [...]}`, one page or a list of pages. */
+export function virtualMfaDevicesFromCli(document: unknown): VirtualMfaDevice[] {
+  return elementValues(document).flatMap((page, pageIndex) => {
+    const where = Array.isArray(document) ? `[${pageIndex}].` : "";
+    const root = readObject(page, `${where}document`);
+    return readList(root.VirtualMFADevices, `${where}VirtualMFADevices`).map((item, index) => {
+      const path = `${where}VirtualMFADevices[${index}]`;
+      const device = readObject(item, path);
+      const user =
+        device.User === undefined || device.User === null
+          ? undefined
+          : readObject(device.User, `${path}.User`);
+      return {
+        serialNumber: readText(device.SerialNumber, `${path}.SerialNumber`),
+        ...optionalText("userArn", user?.Arn, `${path}.User.Arn`),
+      };
+    });
+  });
+}
+
+/**
+ * From `aws iam get-account-authorization-details --filter LocalManagedPolicy`: each policy's
+ * default version. The CLI decodes the documents; the API's URL-encoded JSON text is read too.
+ */
+export function customerManagedPoliciesFromCli(document: unknown): CustomerManagedPolicy[] {
+  return elementValues(document).flatMap((page, pageIndex) => {
+    const where = Array.isArray(document) ? `[${pageIndex}].` : "";
+    const root = readObject(page, `${where}document`);
+    return readList(root.Policies, `${where}Policies`).map((item, index) => {
+      const path = `${where}Policies[${index}]`;
+      const policy = readObject(item, path);
+      const versions = readList(policy.PolicyVersionList, `${path}.PolicyVersionList`);
+      const defaultVersion = versions.findIndex(
+        (version) => readObject(version, `${path}.PolicyVersionList`).IsDefaultVersion === true,
+      );
+      if (defaultVersion < 0) {
+        throw unreadable(`${path}.PolicyVersionList`, "no version with IsDefaultVersion true");
+      }
+      const versionPath = `${path}.PolicyVersionList[${defaultVersion}].Document`;
+      const text = (versions[defaultVersion] as Record<string, unknown>).Document;
+      return {
+        policyId: readText(policy.PolicyId, `${path}.PolicyId`),
+        policyName: readText(policy.PolicyName, `${path}.PolicyName`),
+        document: readObject(
+          typeof text === "string" ? policyDocumentFromText(text, versionPath) : text,
+          versionPath,
+        ),
+      };
+    });
+  });
+}
+
+function policyDocumentFromText(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text.trimStart().startsWith("{") ? text : decodeURIComponent(text));
+  } catch {
+    throw unreadable(path, "neither a JSON policy document nor URL-encoded JSON");
+  }
 }

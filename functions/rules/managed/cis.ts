@@ -11,11 +11,13 @@ import { RESOURCE_TYPES } from "../verdict";
 import {
   PASSWORD_CHARACTER_CLASSES,
   PasswordPolicyParameters,
+  evaluateAdminAccessPolicy,
   evaluateConsoleMfa,
   evaluateImdsv2,
   evaluateNetworkAcl,
   evaluatePasswordPolicy,
   evaluateRootAccessKeys,
+  evaluateRootHardwareMfa,
   evaluateRootMfa,
   evaluateUserNoPolicies,
 } from "./cis-evaluate";
@@ -59,6 +61,26 @@ export const rootAccountMfaEnabled = withoutParameters({
   periodic: "TwentyFour_Hours",
   global: true,
   mirror: (account) => present(evaluateRootMfa(account.accountId, account.credentialReport.root)),
+});
+
+export const rootAccountHardwareMfaEnabled = withoutParameters({
+  name: "root-account-hardware-mfa-enabled",
+  ruleSets: CIS,
+  cis: ["1.6"],
+  identifier: "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED",
+  description: () => "The root user signs in with a hardware MFA device, not a virtual one.",
+  resourceTypes: [RESOURCE_TYPES.account],
+  onChange: false,
+  periodic: "TwentyFour_Hours",
+  global: true,
+  mirror: (account) =>
+    present(
+      evaluateRootHardwareMfa(
+        account.accountId,
+        account.credentialReport.root,
+        account.virtualMfaDevices,
+      ),
+    ),
 });
 
 export const iamPasswordPolicy: ManagedRuleDefinition<PasswordPolicyParameters> = {
@@ -131,6 +153,20 @@ export const iamUserNoPoliciesCheck = withoutParameters({
   onChange: true,
   global: true,
   mirror: (account) => [...account.users.values()].map(evaluateUserNoPolicies),
+});
+
+export const iamPolicyNoStatementsWithAdminAccess = withoutParameters({
+  name: "iam-policy-no-statements-with-admin-access",
+  ruleSets: CIS,
+  cis: ["1.16"],
+  identifier: "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
+  description: () =>
+    'No customer managed policy allows "*" actions on "*" resources (full administrator access).',
+  resourceTypes: [RESOURCE_TYPES.iamPolicy],
+  onChange: true,
+  global: true,
+  mirror: (account) =>
+    [...(account.customerManagedPolicies?.values() ?? [])].map(evaluateAdminAccessPolicy),
 });
 
 export const naclNoUnrestrictedSshRdp = withoutParameters({

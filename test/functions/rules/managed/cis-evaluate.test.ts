@@ -3,15 +3,19 @@ import type { CredentialReportRow } from "../../../../functions/rules/credential
 import {
   NetworkAclEntry,
   PasswordPolicyParameters,
+  customerManagedPoliciesFromCli,
+  evaluateAdminAccessPolicy,
   evaluateConsoleMfa,
   evaluateImdsv2,
   evaluateNetworkAcl,
   evaluatePasswordPolicy,
   evaluateRootAccessKeys,
+  evaluateRootHardwareMfa,
   evaluateRootMfa,
   evaluateUserNoPolicies,
   networkAclFromConfiguration,
   passwordPolicyFromCli,
+  virtualMfaDevicesFromCli,
 } from "../../../../functions/rules/managed/cis-evaluate";
 import { isUnreadable } from "../../../../functions/rules/unreadable";
 
@@ -314,5 +318,163 @@ describe("CIS managed rule mirrors (offline evaluation)", () => {
         assert.equal(evaluateImdsv2({ instanceId: "i-1", ...instance }).compliance, compliance);
       });
     }
+  });
+
+  describe("root-account-hardware-mfa-enabled", () => {
+    const rootDevice = { serialNumber: `arn:aws:iam::${ACCOUNT}:mfa/root-account-mfa-device` };
+    const cases: Array<[string, Partial<typeof ROOT>, object[], string, RegExp]> = [
+      ["MFA, no virtual device of the root's", {}, [], "COMPLIANT", /hardware device/],
+      [
+        "MFA through a virtual device assigned to the root",
+        {},
+        [{ ...rootDevice, userArn: ROOT.arn }],
+        "NON_COMPLIANT",
+        /is virtual \(arn:aws:iam::111122223333:mfa\/root-account-mfa-device\)/,
+      ],
+      [
+        "a virtual device assigned to a user, or to nobody",
+        {},
+        [{ serialNumber: "x", userArn: `arn:aws:iam::${ACCOUNT}:user/alice` }, rootDevice],
+        "COMPLIANT",
+        /hardware/,
+      ],
+      ["no MFA at all", { mfaActive: false }, [], "NON_COMPLIANT", /no MFA device/],
+    ];
+    for (const [scenario, change, devices, compliance, annotation] of cases) {
+      it(`${scenario}: ${compliance}`, () => {
+        const verdict = evaluateRootHardwareMfa(ACCOUNT, { ...ROOT, ...change }, devices as never);
+        assert.equal(verdict?.compliance, compliance);
+        assert.match(verdict?.annotation ?? "", annotation);
+        assert.equal(verdict?.resourceType, "AWS::::Account");
+      });
+    }
+
+    it("judges nothing without the root line or without the device list", () => {
+      assert.equal(evaluateRootHardwareMfa(ACCOUNT, undefined, []), undefined);
+      assert.equal(evaluateRootHardwareMfa(ACCOUNT, ROOT, undefined), undefined);
+    });
+
+    it("reads the CLI's output, pages and unassigned devices, refusing a device without serial", () => {
+      assert.deepEqual(
+        virtualMfaDevicesFromCli([
+          { VirtualMFADevices: [{ SerialNumber: "a", User: { Arn: ROOT.arn, UserId: ACCOUNT } }] },
+          { VirtualMFADevices: [{ SerialNumber: "b" }] },
+        ]),
+        [{ serialNumber: "a", userArn: ROOT.arn }, { serialNumber: "b" }],
+      );
+      assert.throws(
+        () => virtualMfaDevicesFromCli({ VirtualMFADevices: [{ User: { Arn: ROOT.arn } }] }),
+        (error: unknown) =>
+          isUnreadable(error) && /VirtualMFADevices\[0\]\.SerialNumber/.test(error.message),
+      );
+    });
+  });
+
+  describe("iam-policy-no-statements-with-admin-access", () => {
+    const policy = (Statement: unknown) => ({
+      policyId: "ANPAEXAMPLE",
+      policyName: "Example",
+      document: { Version: "2012-10-17", Statement },
+    });
+    const allow = { Effect: "Allow", Action: "*", Resource: "*" };
+    const cases: Array<[string, unknown, string]> = [
+      ['Allow "*" on "*"', [allow], "NON_COMPLIANT"],
+      ["one statement, not a list", allow, "NON_COMPLIANT"],
+      [
+        '"*" among listed actions and resources',
+        [{ ...allow, Action: ["s3:GetObject", "*"], Resource: ["arn:aws:s3:::b", "*"] }],
+        "NON_COMPLIANT",
+      ],
+      ['"service:*" on "*"', [{ ...allow, Action: "s3:*" }], "COMPLIANT"],
+      ['"*" on one bucket', [{ ...allow, Resource: "arn:aws:s3:::b" }], "COMPLIANT"],
+      ['Deny "*" on "*"', [{ ...allow, Effect: "Deny" }], "COMPLIANT"],
+      [
+        "NotAction, not Action (the MFA policy's shape)",
+        [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }],
+        "COMPLIANT",
+      ],
+    ];
+    for (const [scenario, statement, compliance] of cases) {
+      it(`${scenario}: ${compliance}`, () => {
+        const verdict = evaluateAdminAccessPolicy(policy(statement));
+        assert.equal(verdict.compliance, compliance);
+        assert.equal(verdict.resourceType, "AWS::IAM::Policy");
+        assert.equal(verdict.resourceId, "ANPAEXAMPLE");
+      });
+    }
+
+    it("names the statement by its Sid, or by its position", () => {
+      assert.match(
+        evaluateAdminAccessPolicy(
+          policy([
+            { Effect: "Deny", Action: "*", Resource: "*" },
+            { ...allow, Sid: "Admin" },
+          ]),
+        ).annotation,
+        /Example grants full administrator access: statement Admin allows/,
+      );
+      assert.match(
+        evaluateAdminAccessPolicy(policy([{ Effect: "Deny", Action: "*", Resource: "*" }, allow]))
+          .annotation,
+        /statement 2 allows/,
+      );
+    });
+
+    it("reads each policy's default version, decoded or URL-encoded as the API returns it", () => {
+      const admin = { Version: "2012-10-17", Statement: [allow] };
+      const read = customerManagedPoliciesFromCli({
+        Policies: [
+          {
+            PolicyName: "Old",
+            PolicyId: "ANPAOLD",
+            PolicyVersionList: [
+              { Document: admin, VersionId: "v1", IsDefaultVersion: false },
+              { Document: { Statement: [] }, VersionId: "v2", IsDefaultVersion: true },
+            ],
+          },
+          {
+            PolicyName: "Encoded",
+            PolicyId: "ANPAENC",
+            PolicyVersionList: [
+              { Document: encodeURIComponent(JSON.stringify(admin)), IsDefaultVersion: true },
+            ],
+          },
+        ],
+      });
+      assert.deepEqual(
+        read.map((p) => [p.policyName, evaluateAdminAccessPolicy(p).compliance]),
+        [
+          ["Old", "COMPLIANT"],
+          ["Encoded", "NON_COMPLIANT"],
+        ],
+      );
+      assert.throws(
+        () =>
+          customerManagedPoliciesFromCli({
+            Policies: [
+              { PolicyName: "P", PolicyId: "I", PolicyVersionList: [{ Document: "%7B" }] },
+            ],
+          }),
+        (error: unknown) =>
+          isUnreadable(error) &&
+          /Policies\[0\]\.PolicyVersionList: no version with IsDefaultVersion true/.test(
+            error.message,
+          ),
+      );
+      assert.throws(
+        () =>
+          customerManagedPoliciesFromCli({
+            Policies: [
+              {
+                PolicyName: "P",
+                PolicyId: "I",
+                PolicyVersionList: [{ Document: "%7B", IsDefaultVersion: true }],
+              },
+            ],
+          }),
+        (error: unknown) =>
+          isUnreadable(error) && /Document: neither a JSON policy document/.test(error.message),
+      );
+    });
   });
 });
