@@ -4,6 +4,9 @@
  *
  *   node --expose-gc child.js <rule> <N>     prints one JSON line (ChildResult)
  *   node child.js steady <rule> <N>          only the steady runs, on N users (SteadyResult)
+ *   node --max-old-space-size=<MB> --expose-gc child.js first-run <rule> <N>
+ *                                            one full run on N users in a bounded heap
+ *                                            (FirstRunResult; the process dies if it does not fit)
  *
  * Order matters: the full periodic run comes first, right after the synthetic account is built
  * and garbage collected, so that the peak RSS is the handler's peak on top of that baseline.
@@ -159,24 +162,49 @@ async function steadyRuns(
 
 /** The steady runs alone, on N users without security groups: the cost at sizes beyond SIZES. */
 export async function measureSteady(rule: PeriodicRule, n: number): Promise<SteadyResult> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  // Node, the SDK and the handlers' modules: what a Lambda holds before its first event.
+  const bareRss = rss();
   const account = syntheticAccount(n, "users");
   const clients = syntheticClients(account);
-  (globalThis as { gc?: () => void }).gc?.();
+  gc?.();
   const baselineRss = rss();
+  const peakBefore = process.resourceUsage().maxRSS * 1024;
   // The process's peak after one run that sends every verdict: what one invocation adds to it.
   await runPeriodic(rule, account, clients);
   const firstRunPeakRss = Math.max(process.resourceUsage().maxRSS * 1024, rss());
   const steady = await steadyRuns(rule, account, clients);
   const peakRss = Math.max(process.resourceUsage().maxRSS * 1024, rss());
-  return { rule, n, steady, memory: { baselineRss, firstRunPeakRss, peakRss } };
+  return {
+    rule,
+    n,
+    steady,
+    memory: {
+      bareRss,
+      baselineRss,
+      firstRunPeakRss,
+      peakRss,
+      peakHidden: firstRunPeakRss <= peakBefore,
+    },
+  };
 }
 
 export interface SteadyResult {
   rule: PeriodicRule;
   n: number;
   steady: SteadyRun[];
-  /** RSS once the synthetic account is built, the peak after the first run, and over all runs. */
-  memory: { baselineRss: number; firstRunPeakRss: number; peakRss: number };
+  /**
+   * RSS with the modules loaded only, once the synthetic account is built, the peak after the
+   * first run and over all runs; peakHidden: building the account peaked higher than the run.
+   */
+  memory: {
+    bareRss: number;
+    baselineRss: number;
+    firstRunPeakRss: number;
+    peakRss: number;
+    peakHidden: boolean;
+  };
 }
 
 export async function measureRule(rule: BenchRule, n: number): Promise<ChildResult> {
@@ -308,12 +336,32 @@ export async function measureRule(rule: BenchRule, n: number): Promise<ChildResu
   };
 }
 
+export interface FirstRunResult {
+  rule: PeriodicRule;
+  n: number;
+  /** Live heap once the synthetic account and its clients are built, garbage collected. */
+  accountHeap: number;
+  evaluations: number;
+}
+
+/** One periodic run that sends every verdict: run in a heap bounded by the caller. */
+export async function measureFirstRun(rule: PeriodicRule, n: number): Promise<FirstRunResult> {
+  const account = syntheticAccount(n, "users");
+  const clients = syntheticClients(account);
+  (globalThis as { gc?: () => void }).gc?.();
+  const accountHeap = process.memoryUsage().heapUsed;
+  const run = await runPeriodic(rule, account, clients);
+  return { rule, n, accountHeap, evaluations: run.evaluations };
+}
+
 if (require.main === module) {
   const [first, second, third] = process.argv.slice(2);
-  const measured: Promise<ChildResult | SteadyResult> =
+  const measured: Promise<ChildResult | SteadyResult | FirstRunResult> =
     first === "steady"
       ? measureSteady(second as PeriodicRule, Number(third))
-      : measureRule(first as BenchRule, Number(second));
+      : first === "first-run"
+        ? measureFirstRun(second as PeriodicRule, Number(third))
+        : measureRule(first as BenchRule, Number(second));
   measured
     .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`))
     .catch((error) => {

@@ -20,6 +20,7 @@ import * as ts from "typescript";
 import {
   BenchRule,
   ChildResult,
+  FirstRunResult,
   EVALUATOR_RUNS,
   LATENCY_MS,
   SEED_INSTANCE_SAMPLE,
@@ -89,6 +90,71 @@ const COST_ONLY_SIZE = 100_000;
 
 function measureSteadyInChild(out: string, rule: PeriodicRule, n: number): SteadyResult {
   return runChild<SteadyResult>(out, ["steady", rule, String(n)]);
+}
+
+/** Heap limits tried for a full run at COST_ONLY_SIZE users, smallest first (MB). */
+const HEAP_LADDER_MB = [128, 160, 192, 224, 256, 320, 384, 512, 640, 768, 1024];
+
+export interface HeapNeed {
+  rule: PeriodicRule;
+  n: number;
+  /** The smallest old space (MB) of the ladder in which a full run completed. */
+  limitMb: number;
+  /** What the synthetic account and its clients hold of it (MB). */
+  accountMb: number;
+}
+
+/**
+ * The smallest heap a full run fits in, by bisecting the ladder: V8 grows the heap freely on a
+ * large machine, so the peak RSS overstates what the handler needs; a bounded heap shows it.
+ */
+function measureHeapNeed(out: string, rule: PeriodicRule, n: number): HeapNeed {
+  let low = 0;
+  let high = HEAP_LADDER_MB.length - 1;
+  let fitted: { limitMb: number; result: FirstRunResult } | undefined;
+  while (low <= high) {
+    const middle = Math.floor((low + high) / 2);
+    const limitMb = HEAP_LADDER_MB[middle] ?? 0;
+    const result = tryFirstRun(out, rule, n, limitMb);
+    if (result) {
+      fitted = { limitMb, result };
+      high = middle - 1;
+    } else {
+      low = middle + 1;
+    }
+  }
+  if (!fitted) throw new Error(`${rule} at ${n} users did not fit in ${HEAP_LADDER_MB.at(-1)} MB`);
+  return { rule, n, limitMb: fitted.limitMb, accountMb: fitted.result.accountHeap / 2 ** 20 };
+}
+
+function tryFirstRun(
+  out: string,
+  rule: PeriodicRule,
+  n: number,
+  limitMb: number,
+): FirstRunResult | undefined {
+  try {
+    const stdout = execFileSync(
+      process.execPath,
+      [
+        `--max-old-space-size=${limitMb}`,
+        "--expose-gc",
+        path.join(out, "bench", "child.js"),
+        "first-run",
+        rule,
+        String(n),
+      ],
+      {
+        env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    return JSON.parse(stdout.trim().split("\n").pop() ?? "") as FirstRunResult;
+  } catch {
+    // Out of heap: V8 aborts the process.
+    return undefined;
+  }
 }
 
 function runChild<Result>(out: string, args: string[]): Result {
@@ -167,6 +233,7 @@ function render(
   offline: OfflineResult[],
   large: SteadyResult[],
   report: ReportResult,
+  heap: readonly HeapNeed[],
 ) {
   const cpus = os.cpus();
   const sorted = [...results].sort(
@@ -347,7 +414,7 @@ function render(
     "",
     "## Cost: billed evaluations per month",
     "",
-    ...section("cost", costSection(periodic, large)),
+    ...section("cost", costSection(periodic, large, heap)),
     "## Summary (quoted by the README)",
     "",
     ...section("scale", summary(periodic, exposed)),
@@ -430,7 +497,11 @@ const RUNS_PER_MONTH: Record<string, number> = {
 /** The stack default of evaluationRefreshDays. */
 const REFRESH_DAYS = 7;
 
-function costSection(periodic: ChildResult[], large: SteadyResult[]): string[] {
+function costSection(
+  periodic: ChildResult[],
+  large: SteadyResult[],
+  heap: readonly HeapNeed[],
+): string[] {
   const dollars = (usd: number) => `$${usd >= 100 ? int(usd) : usd.toFixed(2)}`;
   const lines = [
     `${measuredOn()}.`,
@@ -468,12 +539,30 @@ function costSection(periodic: ChildResult[], large: SteadyResult[]): string[] {
   }
   lines.push(
     "",
-    ...large.map(
-      (r) =>
-        `${r.rule} at ${int(r.n)} users: ${mb(r.memory.baselineRss)} before any run (Node, the SDK clients, the synthetic account); ` +
-        `${mb(r.memory.firstRunPeakRss)} at the peak of a first run sending every verdict, ${mb(r.memory.peakRss)} after all runs ` +
-        "(the clients keep every evaluation they received). The function has 256 MB; the first-run growth is the closest figure to its own need.",
-    ),
+    "Memory at the largest size. RSS overstates what a function needs (V8 grows its heap freely",
+    "on a large machine, and the synthetic account shares the process), so each rule's first run",
+    "sending every verdict is also run in a bounded heap: the smallest limit it completes in, less",
+    "what the account holds, is the handler's own heap need. A function's memory must hold that",
+    "and Node with the SDK and the handler loaded (`modules` below, RSS before the account is",
+    "built); left out: the Lambda runtime's own process, and a real SDK's parsing of XML and JSON",
+    "responses (the synthetic clients build the results directly).",
+    "",
+    "| rule | N | RSS: modules | RSS: with the account | RSS: first-run peak | heap limit it fits in | of which the account | handler's heap need | modules + need | function memory |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...large.map((r) => {
+      const need = heap.find((h) => h.rule === r.rule && h.n === r.n);
+      const needMb = need ? need.limitMb - need.accountMb : undefined;
+      const total = needMb === undefined ? undefined : r.memory.bareRss / 2 ** 20 + needMb;
+      const memoryMb = DEFINITIONS[r.rule].memoryMb;
+      const verdict = total === undefined ? "-" : total <= memoryMb ? "fits" : "too small";
+      return (
+        `| ${r.rule} | ${int(r.n)} | ${mb(r.memory.bareRss)} | ${mb(r.memory.baselineRss)} | ` +
+        `${r.memory.peakHidden ? "≤ " : ""}${mb(r.memory.firstRunPeakRss)} | ` +
+        `${need ? `${need.limitMb} MB` : "-"} | ${need ? `${need.accountMb.toFixed(0)} MB` : "-"} | ` +
+        `${needMb === undefined ? "-" : `≤ ${needMb.toFixed(0)} MB`} | ${total === undefined ? "-" : `${total.toFixed(0)} MB`} | ` +
+        `${memoryMb} MB (${verdict}) |`
+      );
+    }),
   );
   lines.push("");
   return lines;
@@ -549,6 +638,7 @@ async function main() {
   const out = transpile();
   const results: ChildResult[] = [];
   const large: SteadyResult[] = [];
+  const heap: HeapNeed[] = [];
   try {
     for (const n of SIZES) {
       for (const rule of RULES) {
@@ -563,6 +653,9 @@ async function main() {
       console.error(
         `measured ${rule}'s steady runs at N=${COST_ONLY_SIZE} in ${seconds(Date.now() - t0)}`,
       );
+      const t1 = Date.now();
+      heap.push(measureHeapNeed(out, rule, COST_ONLY_SIZE));
+      console.error(`measured ${rule}'s heap need in ${seconds(Date.now() - t1)}`);
     }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
@@ -579,7 +672,16 @@ async function main() {
   const t2 = Date.now();
   const packages = await measurePackages();
   console.error(`measured packages in ${seconds(Date.now() - t2)}`);
-  const markdown = render(results, ports, packages, Date.now() - started, offline, large, report);
+  const markdown = render(
+    results,
+    ports,
+    packages,
+    Date.now() - started,
+    offline,
+    large,
+    report,
+    heap,
+  );
   fs.writeFileSync(RESULTS, markdown);
   fs.writeFileSync(PACKAGES, packagesMarkdown(packages));
   let readme = fs.readFileSync(README, "utf8");

@@ -16,8 +16,14 @@ export interface CidrBlock {
 
 const FAMILY_BITS = { 4: 32, 6: 128 } as const;
 
+const LAST_IPV4 = (1n << 32n) - 1n;
+const LAST_IPV6 = (1n << 128n) - 1n;
+
 /** The block a CIDR denotes (host bits ignored, as EC2 does), or undefined if it is not one. */
 export function parseCidr(text: string): CidrBlock | undefined {
+  // The whole internet as AWS writes it, on most public rules: no parsing needed.
+  if (text === "0.0.0.0/0") return { text, family: 4, prefix: 0, first: 0n, last: LAST_IPV4 };
+  if (text === "::/0") return { text, family: 6, prefix: 0, first: 0n, last: LAST_IPV6 };
   const [address, prefixText, extra] = text.trim().split("/");
   if (address === undefined || prefixText === undefined || extra !== undefined) return undefined;
   if (!/^\d{1,3}$/.test(prefixText)) return undefined;
@@ -32,17 +38,29 @@ export function parseCidr(text: string): CidrBlock | undefined {
 }
 
 function parseIpv4(address: string): { family: 4; value: bigint } | undefined {
-  const parts = address.split(".");
-  if (parts.length !== 4) return undefined;
-  // Four octets fit a double exactly; one conversion to bigint at the end.
+  // Four octets of one to three digits, read digit by digit (no regular expression or split per
+  // octet: accounts hold tens of thousands of rules); they fit a double exactly, so one
+  // conversion to bigint at the end.
   let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+  let octets = 0;
+  let octet = 0;
+  let digits = 0;
+  for (let index = 0; index <= address.length; index++) {
+    const code = index < address.length ? address.charCodeAt(index) : 46; // "." ends the last
+    if (code >= 48 && code <= 57) {
+      octet = octet * 10 + (code - 48);
+      if (++digits > 3) return undefined;
+    } else if (code === 46) {
+      if (digits === 0 || octet > 255) return undefined;
+      value = value * 256 + octet;
+      octets++;
+      octet = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
   }
-  return { family: 4, value: BigInt(value) };
+  return octets === 4 ? { family: 4, value: BigInt(value) } : undefined;
 }
 
 function parseIpv6(address: string): { family: 6; value: bigint } | undefined {

@@ -58,6 +58,14 @@ interface RuleBase<Parameters> {
   mirror(account: AccountView, parameters: Parameters): Verdict[];
 }
 
+/**
+ * The memory of a function whose periodic run holds every IAM user of the account at once (the
+ * credential report or the authorization details, the users and their verdicts). `npm run
+ * bench` measures the need at 100,000 users against it; Lambda also gives a function CPU in
+ * proportion to its memory, so the run ends sooner, and a run lasts seconds a day or an hour.
+ */
+export const ALL_USERS_MEMORY_MB = 512;
+
 /** A rule evaluated by a Lambda of ours. */
 export interface CustomRuleDefinition<Parameters> extends RuleBase<Parameters> {
   owner: "CUSTOM_LAMBDA";

@@ -8,6 +8,7 @@ import {
   remediationsFor,
   rulesFor,
 } from "../../functions/catalog";
+import { RULE_SETS } from "../../functions/shared/definitions";
 import { ProgramRun } from "../../offline/mock-runtime";
 import { buildStack, only, within } from "../helpers/program";
 
@@ -98,7 +99,7 @@ describe("the catalogue", () => {
   describe("every custom rule of the catalogue is planned from its definition", () => {
     let run: ProgramRun;
     before(async () => {
-      run = await buildStack({});
+      run = await buildStack({ ruleSets: [...RULE_SETS] });
     });
     for (const definition of RULES.filter((rule) => rule.owner === "CUSTOM_LAMBDA")) {
       it(definition.name, () => {

@@ -88,7 +88,8 @@ function revocationRounds(
 ): Array<{ position: number; ruleId: string; exposure: string }> {
   let remaining = rules;
   const revoked: Array<{ position: number; ruleId: string; exposure: string }> = [];
-  for (;;) {
+  // Once the rules left add up to less than a whole family, no round can find more.
+  while (mayCover(remaining)) {
     const exposures = findExposures(
       remaining.map((rule) => rule.permission),
       forbidden,
@@ -112,6 +113,13 @@ function revocationRounds(
   }
   // In the order EC2 listed the rules, whichever round found them.
   return revoked.sort((a, b) => a.position - b.position);
+}
+
+/** Whether the rules' blocks add up to at least all of IPv4 or all of IPv6. */
+function mayCover(rules: readonly PlannedRule[]): boolean {
+  const size = { 4: 0n, 6: 0n };
+  for (const { block } of rules) if (block) size[block.family] += block.last - block.first + 1n;
+  return size[4] >= 1n << 32n || size[6] >= 1n << 128n;
 }
 
 function permissionOf(rule: SecurityGroupRule): IngressPermission {

@@ -4,7 +4,7 @@
  * inactivity is counted in days, and on every user change.
  */
 import { RESOURCE_TYPES } from "../verdict";
-import type { CustomRuleDefinition } from "../../shared/definitions";
+import { ALL_USERS_MEMORY_MB, type CustomRuleDefinition } from "../../shared/definitions";
 import { evaluateInactiveUsers } from "./evaluate";
 import { PERMISSIONS, createHandler } from "./handler";
 import { INACTIVE_USERS_PARAMETERS, InactiveUsersRuleParameters } from "./parameters";
@@ -34,5 +34,5 @@ export const iamInactiveUsers: CustomRuleDefinition<InactiveUsersRuleParameters>
   permissions: PERMISSIONS,
   // Generating the credential report can take minutes when IAM throttles it.
   timeoutSeconds: 300,
-  memoryMb: 256,
+  memoryMb: ALL_USERS_MEMORY_MB,
 };

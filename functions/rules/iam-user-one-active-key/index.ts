@@ -4,7 +4,7 @@
  * user, so the daily run is what finds them; a user change judges that user at once.
  */
 import { RESOURCE_TYPES } from "../verdict";
-import type { CustomRuleDefinition } from "../../shared/definitions";
+import { ALL_USERS_MEMORY_MB, type CustomRuleDefinition } from "../../shared/definitions";
 import { evaluateOneActiveKey } from "./evaluate";
 import { PERMISSIONS, createHandler } from "./handler";
 import { ONE_ACTIVE_KEY_PARAMETERS, OneActiveKeyRuleParameters } from "./parameters";
@@ -30,5 +30,5 @@ export const iamUserOneActiveKey: CustomRuleDefinition<OneActiveKeyRuleParameter
   permissions: PERMISSIONS,
   // Generating the credential report can take minutes when IAM throttles it.
   timeoutSeconds: 300,
-  memoryMb: 256,
+  memoryMb: ALL_USERS_MEMORY_MB,
 };

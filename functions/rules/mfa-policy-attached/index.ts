@@ -4,7 +4,7 @@
  * policy change, produces no configuration item of the user.
  */
 import { RESOURCE_TYPES } from "../verdict";
-import type { CustomRuleDefinition } from "../../shared/definitions";
+import { ALL_USERS_MEMORY_MB, type CustomRuleDefinition } from "../../shared/definitions";
 import { requiredFact } from "../../shared/definitions";
 import { evaluateMfaPolicies } from "./evaluate";
 import { PERMISSIONS, createHandler } from "./handler";
@@ -31,5 +31,5 @@ export const mfaPolicyAttached: CustomRuleDefinition<MfaPolicyRuleParameters> = 
   createHandler,
   permissions: PERMISSIONS,
   timeoutSeconds: 120,
-  memoryMb: 256,
+  memoryMb: ALL_USERS_MEMORY_MB,
 };
