@@ -1,14 +1,14 @@
 /**
- * Composition root of the Pulumi program: read and validate the stack config once, then build.
- * Invalid config stops here, before any resource is registered.
+ * Composition root of the Pulumi program: read and validate the stack config once, then build
+ * what the stack's deployment is, one account and region or an organization's management
+ * account; the stack's outputs are that deployment's. Invalid config stops here, before any
+ * resource is registered.
  */
 import { loadSettings } from "./config";
-import { createGuardrails } from "./stack";
+import { createGuardrails, createManagement } from "./stack";
 
-const outputs = createGuardrails(loadSettings());
+const settings = loadSettings();
 
-export const recorderName = outputs.recorderName;
-export const deliveryBucket = outputs.deliveryBucket;
-export const recordsGlobalResources = outputs.recordsGlobalResources;
-export const rules = outputs.rules;
-export const notificationTopic = outputs.notificationTopic;
+export = settings.deployment === "management"
+  ? createManagement(settings)
+  : createGuardrails(settings);

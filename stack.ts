@@ -5,15 +5,18 @@
  * built from its definition by one generic component.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import {
   ConfigRecorder,
   CustomConfigRule,
   ManagedRules,
   MfaEnforcement,
   Notifications,
+  OrganizationManagement,
   RemediationFunction,
   SsmRemediation,
 } from "./components";
+import { memberBaseline } from "./organization/baseline";
 import { PROGRAM_TAG, Settings } from "./config";
 import { remediationsFor, rulesFor } from "./functions/catalog";
 import type {
@@ -127,4 +130,38 @@ function isCustom(rule: RuleDefinition): rule is CustomRuleDefinition<unknown> {
 
 function isManaged(rule: RuleDefinition): rule is ManagedRuleDefinition<unknown> {
   return rule.owner === "AWS";
+}
+
+export interface ManagementOutputs {
+  /** The StackSet that deploys the member baseline. */
+  memberBaselineStackSet: pulumi.Output<string>;
+  /** The delegated administrator for AWS Config. */
+  auditAccountId: string;
+}
+
+/**
+ * An organization's management account (deployment management): trusted access, the audit
+ * account as delegated administrator and the member baseline; no rule and no function here.
+ * One provider for the account, its region named on every resource that has one.
+ */
+export function createManagement(settings: Settings): ManagementOutputs {
+  const { auditAccountId, homeRegion, regions, organizationTargets } = settings;
+  if (!auditAccountId || !homeRegion || !regions || !organizationTargets) {
+    throw new Error("deployment management needs auditAccountId, homeRegion, regions and organizationTargets");
+  }
+  const tags = { ...settings.tags, ...PROGRAM_TAG };
+  const provider = new aws.Provider("management", {
+    region: homeRegion as aws.Region,
+  });
+  const management = new OrganizationManagement("organization", {
+    auditAccountId,
+    homeRegion,
+    regions,
+    targets: organizationTargets,
+    excludedAccounts: settings.excludedAccounts,
+    template: memberBaseline(settings),
+    provider,
+    tags,
+  });
+  return { memberBaselineStackSet: management.stackSetName, auditAccountId };
 }

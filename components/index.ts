@@ -6,3 +6,4 @@ export * from "./mfa-policy";
 export * from "./notifications";
 export * from "./remediation-function";
 export * from "./ssm-remediation";
+export * from "./organization-management";

@@ -12,7 +12,12 @@ import { SSM_MODES } from "../functions/remediation/ssm/modes";
 import { PASSWORD_CHARACTER_CLASSES } from "../functions/rules/managed/cis-evaluate";
 import { RULE_SETS } from "../functions/shared/definitions";
 import {
+  ACCOUNT_ID_FORM,
+  AWS_REGION_FORM,
   Check,
+  ORGANIZATION_TARGET_FORM,
+  awsAccountId,
+  awsRegion,
   days,
   iamGroupName,
   iamPolicyName,
@@ -21,6 +26,7 @@ import {
   isInvalidValue,
   listOf,
   oneOf,
+  organizationTarget,
   portRange,
   text,
   trueOrFalse,
@@ -37,6 +43,22 @@ export interface ConfigKeySpec<T = unknown> {
   default?: unknown;
   check: Check<T>;
 }
+
+/**
+ * What a stack deploys: one account and region (`account`), or an organization's management
+ * account (trusted access, the delegated administrator and the member baseline StackSet).
+ */
+export const DEPLOYMENTS = ["account", "management"] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
+
+/** The keys only an organization's stacks read. */
+export const ORGANIZATION_KEYS = [
+  "homeRegion",
+  "regions",
+  "auditAccountId",
+  "organizationTargets",
+  "excludedAccounts",
+] as const;
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -327,6 +349,49 @@ export const CONFIG_SCHEMA = {
     check: listOf(oneOf(RULE_NAMES), `a rule name: one of ${RULE_NAMES.join(", ")}`, {
       key: (rule) => rule,
     }),
+  },
+  deployment: {
+    type: "string",
+    default: "account",
+    description:
+      "What this stack deploys: account (one account and region) or management (an organization's management account: trusted access for AWS Config, the audit account as delegated administrator, and the member baseline StackSet).",
+    check: oneOf(DEPLOYMENTS),
+  },
+  homeRegion: {
+    type: "string",
+    description:
+      "deployment management: the region where every member account records global resources (IAM) and holds the member roles; one of regions.",
+    check: awsRegion,
+  },
+  regions: {
+    type: "array",
+    description:
+      "deployment management: every region the member baseline covers, homeRegion among them.",
+    check: listOf(awsRegion, AWS_REGION_FORM, {
+      nonEmpty: "empty: no region would be covered",
+      key: (region) => region,
+    }),
+  },
+  auditAccountId: {
+    type: "string",
+    description:
+      "deployment management: the audit account, delegated administrator for AWS Config; its functions assume the member roles.",
+    check: awsAccountId,
+  },
+  organizationTargets: {
+    type: "array",
+    description:
+      "deployment management: where the member baseline deploys, the organization root (r-...) or organizational units (ou-...); new accounts there get it.",
+    check: listOf(organizationTarget, ORGANIZATION_TARGET_FORM, {
+      nonEmpty: "empty: no account would get the member baseline",
+      key: (target) => target,
+    }),
+  },
+  excludedAccounts: {
+    type: "array",
+    default: [],
+    description: "deployment management: member accounts the member baseline leaves out.",
+    check: listOf(awsAccountId, ACCOUNT_ID_FORM, { key: (account) => account }),
   },
   tags: {
     type: "object",

@@ -5,7 +5,7 @@
  */
 import { boundaryProblems } from "../functions/catalog";
 import { describeInvalid, isInvalidValue } from "../functions/shared/checks";
-import { CONFIG_SCHEMA, ConfigKey, ConfigKeySpec, Settings } from "./schema";
+import { CONFIG_SCHEMA, ConfigKey, ConfigKeySpec, ORGANIZATION_KEYS, Settings } from "./schema";
 import { closest } from "./suggest";
 
 export class ConfigError extends Error {
@@ -59,6 +59,7 @@ export function parseSettings(
       `${namespace}:restrictedSshTagValue needs ${namespace}:restrictedSshTagKey: a tag scope is a key, optionally with a value.`,
     );
   }
+  problems.push(...deploymentProblems(raw, settings, namespace));
   if (problems.length > 0) throw new ConfigError(problems);
 
   // Only on valid settings: what the rules and remediations would carry across their boundaries.
@@ -66,4 +67,33 @@ export function parseSettings(
   const oversized = boundaryProblems(checked);
   if (oversized.length > 0) throw new ConfigError(oversized);
   return checked;
+}
+
+/**
+ * What a deployment needs and what it would ignore: an organization's keys on a single-account
+ * stack are a mistake to name, not to skip in silence.
+ */
+function deploymentProblems(
+  raw: Readonly<Record<string, unknown>>,
+  settings: Readonly<Record<string, unknown>>,
+  namespace: string,
+): string[] {
+  const key = (name: string) => `${namespace}:${name}`;
+  if (settings.deployment === "account") {
+    return ORGANIZATION_KEYS.filter((name) => raw[name] !== undefined).map(
+      (name) =>
+        `${key(name)} is read only with ${key("deployment")} management; this stack deploys one account.`,
+    );
+  }
+  if (settings.deployment !== "management") return [];
+  const problems = (["homeRegion", "regions", "auditAccountId", "organizationTargets"] as const)
+    .filter((name) => raw[name] === undefined)
+    .map((name) => `${key(name)} is required with ${key("deployment")} management.`);
+  const { homeRegion, regions } = settings as { homeRegion?: string; regions?: string[] };
+  if (homeRegion !== undefined && regions !== undefined && !regions.includes(homeRegion)) {
+    problems.push(
+      `${key("homeRegion")}: ${JSON.stringify(homeRegion)} is not one of ${key("regions")} (${regions.join(", ")}); the home region must be covered too.`,
+    );
+  }
+  return problems;
 }

@@ -130,7 +130,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const stack = readStackFile(options.stackFile);
   // Decoded exactly as the deployed program decodes what the engine hands it.
   const settings = settingsFromConfig(toPulumiConfig(stack.config), stack.project);
-  const snapshot = options.snapshot ? readSnapshot(options.snapshot) : undefined;
+  // A management account holds no rule: there is nothing to judge a snapshot with.
+  const judges = settings.deployment === "account";
+  const snapshot = options.snapshot && judges ? readSnapshot(options.snapshot) : undefined;
+  if (options.snapshot && !judges) {
+    human(
+      `deployment ${settings.deployment} deploys no Config rule: the snapshot is not evaluated.`,
+    );
+  }
   if (!options.plan && !snapshot) {
     throw new UsageError("--no-plan with --no-snapshot leaves nothing to do");
   }

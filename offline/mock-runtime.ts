@@ -20,6 +20,8 @@ export interface PlannedResource {
   custom: boolean;
   /** The URNs or alias specs it was once known by (`aliases`), as the engine receives them. */
   aliases: unknown[];
+  /** The provider reference (`<urn>::<id>`) of a custom resource given an explicit provider. */
+  provider?: string;
 }
 
 interface RegistrationFacts {
@@ -53,6 +55,7 @@ interface MockMonitorLike {
  */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   private readonly inputs = new Map<string, Record<string, unknown>>();
+  private readonly providers = new Map<string, string>();
   private readonly facts = new Map<string, RegistrationFacts>();
   readonly calls: pulumi.runtime.MockCallArgs[] = [];
 
@@ -61,6 +64,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
     this.inputs.set(key(args.type, args.name), inputs);
+    if (args.provider) this.providers.set(key(args.type, args.name), args.provider);
     return {
       id: args.id || physicalName(args.name),
       state: { ...computedState(args, this.region), ...inputs },
@@ -110,7 +114,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   get resources(): PlannedResource[] {
     return [...this.facts.entries()].map(([resourceKey, facts]) => {
       const [type = "", name = ""] = resourceKey.split("\0");
-      return { type, name, ...facts, inputs: this.inputs.get(resourceKey) ?? {} };
+      const provider = this.providers.get(resourceKey);
+      return {
+        type,
+        name,
+        ...facts,
+        inputs: this.inputs.get(resourceKey) ?? {},
+        ...(provider ? { provider } : {}),
+      };
     });
   }
 }

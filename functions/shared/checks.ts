@@ -174,3 +174,24 @@ export const managedPolicyArn: Check<string> = text(
 export const iamUserNames: Check<string[]> = listOf(iamUserName, USER_NAME_FORM, {
   key: userNameKey,
 });
+
+export const AWS_REGION_FORM = "an AWS region code such as eu-west-1 or us-gov-west-1";
+export const awsRegion: Check<string> = text(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 32, AWS_REGION_FORM);
+
+export const ACCOUNT_ID_FORM = 'a 12-digit AWS account id, quoted ("012345678901")';
+/**
+ * An account id as text: YAML reads an unquoted 012345678901 as a number, which loses the
+ * leading zero, so a number is refused rather than guessed at.
+ */
+export const awsAccountId: Check<string> = (value) => {
+  if (typeof value === "number") throw invalidValue(ACCOUNT_ID_FORM, "a number, not text");
+  return text(/^\d{12}$/, 12, ACCOUNT_ID_FORM)(value);
+};
+
+export const ORGANIZATION_TARGET_FORM =
+  "the organization's root (r-...) or an organizational unit (ou-...-...)";
+export const organizationTarget: Check<string> = text(
+  /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$/,
+  68,
+  ORGANIZATION_TARGET_FORM,
+);

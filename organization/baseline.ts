@@ -1,0 +1,55 @@
+/**
+ * The member baseline for a stack's settings: which calls the audit account's functions make in
+ * a member account, read from the rules and remediations those settings deploy.
+ */
+import type { Settings } from "../config";
+import { isLambdaRemediation, longestFacts, remediationsFor, rulesFor } from "../functions/catalog";
+import { CloudFormationTemplate, memberTemplate } from "./member-template";
+
+/** The organization's central delivery bucket, which the audit stack creates under this name. */
+export function organizationBucketName(auditAccountId: string, homeRegion: string): string {
+  return `aws-config-guardrails-${auditAccountId}-${homeRegion}`;
+}
+
+/** Every call the deployed rules' functions make in the account they judge. */
+export function evaluationPermissions(settings: Settings): string[] {
+  return rulesFor(settings).flatMap((rule) =>
+    rule.owner === "CUSTOM_LAMBDA" ? [...rule.permissions] : [],
+  );
+}
+
+/** Every call the deployed remediation functions make in the account they repair. */
+export function remediationPermissions(settings: Settings): string[] {
+  const facts = longestFacts(settings);
+  return remediationsFor(settings)
+    .filter(isLambdaRemediation)
+    .flatMap((remediation) =>
+      remediation.permissions(
+        remediation.environment.decode(
+          remediation.environment.encode(remediation.fromSettings(settings, facts)),
+        ),
+      ),
+    );
+}
+
+/** The StackSet's template for an organization's settings (deployment management). */
+export function memberBaseline(settings: Settings): CloudFormationTemplate {
+  const { auditAccountId, homeRegion } = settings;
+  if (auditAccountId === undefined || homeRegion === undefined) {
+    throw new Error("the member baseline needs auditAccountId and homeRegion");
+  }
+  const deploysMfaRule = rulesFor({ ...settings, recordGlobalResources: true }).some(
+    (rule) => rule.name === "mfa-policy-attached",
+  );
+  return memberTemplate({
+    auditAccountId,
+    homeRegion,
+    deliveryBucketName: organizationBucketName(auditAccountId, homeRegion),
+    recorderName: settings.recorderName,
+    evaluationPermissions: evaluationPermissions({ ...settings, recordGlobalResources: true }),
+    remediationPermissions: remediationPermissions({ ...settings, recordGlobalResources: true }),
+    ...(deploysMfaRule
+      ? { mfa: { policyName: settings.mfaPolicyName, groupName: settings.mfaGroupName } }
+      : {}),
+  });
+}

@@ -1,0 +1,179 @@
+import { strict as assert } from "assert";
+import { mfaPolicyDocument } from "../../components/mfa-policy";
+import { parseSettings } from "../../config";
+import { RULES } from "../../functions/catalog";
+import {
+  evaluationPermissions,
+  memberBaseline,
+  organizationBucketName,
+  remediationPermissions,
+} from "../../organization/baseline";
+import { AUDIT_ROLE_PATHS, MEMBER_ROLE_NAMES } from "../../organization/member-template";
+import { templateProblems } from "../helpers/cloudformation-spec";
+
+const ORGANIZATION = {
+  deployment: "management",
+  homeRegion: "eu-west-1",
+  regions: ["eu-west-1", "us-east-1"],
+  auditAccountId: "222233334444",
+  organizationTargets: ["r-a1b2"],
+};
+
+function baseline(config: Record<string, unknown> = {}) {
+  return memberBaseline(parseSettings({ ...ORGANIZATION, ...config }));
+}
+
+/** The policy actions of a role's inline policies. */
+function actions(role: { Properties: Record<string, unknown> }): string[] {
+  const policies = role.Properties.Policies as Array<{ PolicyDocument: { Statement: any[] } }>;
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement.flatMap((s) => s.Action));
+}
+
+describe("the member baseline template", () => {
+  it("is valid CloudFormation: every type, property and reference known to the specification", () => {
+    assert.deepEqual(templateProblems(baseline() as never), []);
+    assert.deepEqual(
+      templateProblems(baseline({ ruleSets: ["guardrails", "cis-foundations"] }) as never),
+      [],
+    );
+  });
+
+  it("is refused by the same check when a property is misspelt or a reference dangles", () => {
+    const broken = baseline() as any;
+    broken.Resources.Recorder.Properties.RecordingGroups =
+      broken.Resources.Recorder.Properties.RecordingGroup;
+    broken.Resources.MfaGroup.Properties.ManagedPolicyArns = [{ Ref: "MissingPolicy" }];
+    broken.Resources.DeliveryChannel.DependsOn = "EvaluationRole";
+    const problems = templateProblems(broken);
+    assert.ok(
+      problems.some((p) => /Recorder\.Properties\.RecordingGroups: not a property/.test(p)),
+      problems.join("\n"),
+    );
+    assert.ok(problems.some((p) => /Ref to MissingPolicy/.test(p)));
+    assert.ok(
+      problems.some((p) =>
+        /DeliveryChannel\.DependsOn: names EvaluationRole, which exists only where InHomeRegion holds/.test(
+          p,
+        ),
+      ),
+    );
+  });
+
+  it("records in every region, global resource types and IAM resources only in the home region", () => {
+    const template = baseline();
+    assert.deepEqual(template.Conditions, {
+      InHomeRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, "eu-west-1"] },
+    });
+    const { Recorder, DeliveryChannel } = template.Resources;
+    assert.equal(Recorder?.Condition, undefined);
+    assert.deepEqual((Recorder?.Properties.RecordingGroup as any).IncludeGlobalResourceTypes, {
+      "Fn::If": ["InHomeRegion", true, false],
+    });
+    assert.equal(
+      DeliveryChannel?.Properties.S3BucketName,
+      organizationBucketName("222233334444", "eu-west-1"),
+    );
+    for (const resource of Object.values(template.Resources)) {
+      if (resource.Type.startsWith("AWS::IAM::")) assert.equal(resource.Condition, "InHomeRegion");
+    }
+  });
+
+  it("gives the evaluation role exactly the calls of the deployed rules' functions", () => {
+    for (const ruleSets of [["guardrails"], ["guardrails", "cis-foundations"]]) {
+      const settings = parseSettings({ ...ORGANIZATION, ruleSets });
+      const role = memberBaseline(settings).Resources.EvaluationRole;
+      assert.ok(role);
+      const expected = new Set(
+        RULES.filter(
+          (rule) =>
+            rule.owner === "CUSTOM_LAMBDA" && rule.ruleSets.some((set) => ruleSets.includes(set)),
+        ).flatMap((rule) => (rule.owner === "CUSTOM_LAMBDA" ? [...rule.permissions] : [])),
+      );
+      assert.deepEqual(actions(role), [...expected].sort());
+      assert.deepEqual(
+        actions(role),
+        [...new Set(evaluationPermissions({ ...settings, recordGlobalResources: true }))].sort(),
+      );
+      assert.ok(actions(role).every((action) => !action.includes("*")));
+    }
+  });
+
+  it("gives the remediation role exactly the calls of the remediations in their modes, and none when all are off", () => {
+    const acting = baseline({ exposedPortsRemediation: "revoke", mfaRemediation: "enforce" });
+    const role = acting.Resources.RemediationRole;
+    assert.ok(role);
+    assert.ok(actions(role).includes("ec2:RevokeSecurityGroupIngress"));
+    assert.ok(actions(role).includes("iam:AddUserToGroup"));
+    const reporting = baseline({ exposedPortsRemediation: "report" });
+    assert.ok(
+      !actions(reporting.Resources.RemediationRole as never).includes(
+        "ec2:RevokeSecurityGroupIngress",
+      ),
+    );
+    const settings = parseSettings({ ...ORGANIZATION, exposedPortsRemediation: "revoke" });
+    assert.deepEqual(
+      actions(memberBaseline(settings).Resources.RemediationRole as never),
+      [...new Set(remediationPermissions({ ...settings, recordGlobalResources: true }))].sort(),
+    );
+    const off = baseline({
+      exposedPortsRemediation: "off",
+      mfaRemediation: "off",
+      accessKeyRemediation: "off",
+    });
+    assert.equal(off.Resources.RemediationRole, undefined);
+  });
+
+  it("lets only the audit account's roles of one path assume each member role", () => {
+    const template = baseline({ exposedPortsRemediation: "revoke" });
+    for (const [id, path, name] of [
+      ["EvaluationRole", AUDIT_ROLE_PATHS.evaluation, MEMBER_ROLE_NAMES.evaluation],
+      ["RemediationRole", AUDIT_ROLE_PATHS.remediation, MEMBER_ROLE_NAMES.remediation],
+    ] as const) {
+      const role = template.Resources[id];
+      assert.equal(role?.Properties.RoleName, name);
+      const [statement, ...others] = (role?.Properties.AssumeRolePolicyDocument as any).Statement;
+      assert.deepEqual(others, []);
+      assert.deepEqual(statement.Principal, {
+        AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::222233334444:root" },
+      });
+      assert.deepEqual(statement.Condition, {
+        ArnLike: {
+          "aws:PrincipalArn": {
+            "Fn::Sub": `arn:\${AWS::Partition}:iam::222233334444:role${path}*`,
+          },
+        },
+      });
+    }
+  });
+
+  it("holds the MFA policy of a single-account stack, in the member's own account and partition", () => {
+    const policy = baseline({ mfaPolicyName: "RequireMFA" }).Resources.MfaPolicy;
+    assert.equal(policy?.Properties.ManagedPolicyName, "RequireMFA");
+    // What CloudFormation's Fn::Sub makes of it in account 777788889999 of aws-cn.
+    const substituted = JSON.parse(
+      JSON.stringify(policy?.Properties.PolicyDocument),
+      (_key, value) =>
+        value && typeof value === "object" && typeof value["Fn::Sub"] === "string"
+          ? value["Fn::Sub"]
+              .replaceAll("${AWS::Partition}", "aws-cn")
+              .replaceAll("${AWS::AccountId}", "777788889999")
+              .replaceAll("${!", "${")
+          : value,
+    );
+    assert.deepEqual(
+      substituted,
+      mfaPolicyDocument({
+        policyName: "RequireMFA",
+        accountId: "777788889999",
+        partition: "aws-cn",
+      }),
+    );
+  });
+
+  it("leaves the MFA policy out when the MFA rule is not deployed", () => {
+    assert.equal(
+      baseline({ disabledRules: ["mfa-policy-attached"] }).Resources.MfaPolicy,
+      undefined,
+    );
+  });
+});
