@@ -147,7 +147,9 @@ export interface ManagementOutputs {
 export function createManagement(settings: Settings): ManagementOutputs {
   const { auditAccountId, homeRegion, regions, organizationTargets } = settings;
   if (!auditAccountId || !homeRegion || !regions || !organizationTargets) {
-    throw new Error("deployment management needs auditAccountId, homeRegion, regions and organizationTargets");
+    throw new Error(
+      "deployment management needs auditAccountId, homeRegion, regions and organizationTargets",
+    );
   }
   const tags = { ...settings.tags, ...PROGRAM_TAG };
   const provider = new aws.Provider("management", {

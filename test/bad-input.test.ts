@@ -243,6 +243,67 @@ describe("bad input: stack files (npm start --stack, decoded as the program deco
       },
     ],
     [
+      "a deployment that does not exist",
+      config("  guardrails:deployment: organisation"),
+      { refused: /deployment: "organisation" is invalid; expected one of account, management/ },
+    ],
+    [
+      "an organization key on a single-account stack",
+      config("  guardrails:homeRegion: eu-west-1"),
+      {
+        refused:
+          /guardrails:homeRegion is read only with guardrails:deployment management; this stack deploys one account/,
+      },
+    ],
+    [
+      "a management stack missing what it needs",
+      config("  guardrails:deployment: management\n  guardrails:homeRegion: eu-west-1"),
+      {
+        refused:
+          /regions is required with guardrails:deployment management[\s\S]*auditAccountId is required[\s\S]*organizationTargets is required/,
+      },
+    ],
+    [
+      "a home region outside the covered regions",
+      config(
+        '  guardrails:deployment: management\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: ["us-east-1"]\n  guardrails:auditAccountId: "222233334444"\n  guardrails:organizationTargets: ["r-a1b2"]',
+      ),
+      { refused: /homeRegion: "eu-west-1" is not one of guardrails:regions \(us-east-1\)/ },
+    ],
+    [
+      "an account id with a leading zero, unquoted: YAML reads a number and drops the zero",
+      config(
+        "  guardrails:deployment: management\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1]\n  guardrails:auditAccountId: 012233334444\n  guardrails:organizationTargets: [r-a1b2]",
+      ),
+      {
+        refused:
+          /auditAccountId: "12233334444" is invalid; expected a 12-digit AWS account id, quoted/,
+      },
+    ],
+    [
+      "a region and an organization target that are not",
+      config(
+        '  guardrails:deployment: management\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1, Europe]\n  guardrails:auditAccountId: "222233334444"\n  guardrails:organizationTargets: [o-abcdefghij]',
+      ),
+      {
+        refused:
+          /regions\[1\]: "Europe" is invalid; expected an AWS region code[\s\S]*organizationTargets\[0\]: "o-abcdefghij" is invalid; expected the organization's root \(r-\.\.\.\) or an organizational unit/,
+      },
+    ],
+    [
+      "a management stack with everything it needs",
+      config(
+        '  guardrails:deployment: management\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1, us-east-1]\n  guardrails:auditAccountId: "012233334444"\n  guardrails:organizationTargets: [ou-a1b2-c3d4e5f6]\n  guardrails:excludedAccounts: ["555566667777"]',
+      ),
+      {
+        accepted: (s) => {
+          assert.equal(s.deployment, "management");
+          assert.equal(s.auditAccountId, "012233334444");
+          assert.deepEqual(s.excludedAccounts, ["555566667777"]);
+        },
+      },
+    ],
+    [
       "a tag value without its key",
       config("  guardrails:restrictedSshTagValue: yes"),
       { refused: /restrictedSshTagValue needs guardrails:restrictedSshTagKey/ },
