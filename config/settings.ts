@@ -80,7 +80,11 @@ function deploymentProblems(
 ): string[] {
   const key = (name: string) => `${namespace}:${name}`;
   if (settings.deployment === "account") {
-    return ORGANIZATION_KEYS.filter((name) => raw[name] !== undefined).map(
+    // A default spelt out (Pulumi.yaml's own) says nothing about the deployment.
+    const given = (name: (typeof ORGANIZATION_KEYS)[number]) =>
+      raw[name] !== undefined &&
+      JSON.stringify(raw[name]) !== JSON.stringify((CONFIG_SCHEMA[name] as ConfigKeySpec).default);
+    return ORGANIZATION_KEYS.filter(given).map(
       (name) =>
         `${key(name)} is read only with ${key("deployment")} management; this stack deploys one account.`,
     );
