@@ -15,6 +15,7 @@ import type { RuleName } from "../catalog";
 import type { Verdict } from "../rules/verdict";
 import type { BoundaryCodec } from "./boundary";
 import type { RemediationHandler } from "./remediation-handler";
+import type { RuleClients } from "./member-account";
 import type { RuleHandler } from "./rule-handler";
 
 /** How often a periodic rule runs (AWS Config's MaximumExecutionFrequency). */
@@ -70,11 +71,12 @@ export const ALL_USERS_MEMORY_MB = 512;
 export interface CustomRuleDefinition<Parameters> extends RuleBase<Parameters> {
   owner: "CUSTOM_LAMBDA";
   /**
-   * Makes the Lambda's handler, with its SDK clients, at cold start. Pulumi serializes it with
-   * what it references: a module-level function, so that this definition's other members (the
-   * mirror, the stack's settings) are not packaged with it.
+   * Makes the Lambda's handler, with its SDK clients, at cold start; given clients (a member
+   * account's, in an organization), with those. Pulumi serializes it with what it references:
+   * a module-level function, so that this definition's other members (the mirror, the stack's
+   * settings) are not packaged with it.
    */
-  createHandler: () => RuleHandler;
+  createHandler: (clients?: RuleClients) => RuleHandler;
   /** Exactly the API actions the handler calls; the role grants these and no others. */
   permissions: readonly string[];
   timeoutSeconds: number;

@@ -84,6 +84,8 @@ export interface RuleRunSummary {
 
 export interface LambdaContext {
   getRemainingTimeInMillis?(): number;
+  /** arn:<partition>:lambda:<region>:<account>:function:<name>. */
+  invokedFunctionArn?: string;
 }
 
 export type RuleHandler = (

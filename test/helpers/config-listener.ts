@@ -22,6 +22,8 @@ export interface RecordedRequest {
   body: any;
   /** The body as sent. */
   rawBody: string;
+  /** The access key id the request was signed with (its Authorization header's Credential). */
+  accessKeyId?: string;
 }
 
 /** One Evaluation as it went over the wire (`OrderingTimestamp` in epoch seconds). */
@@ -94,7 +96,10 @@ export async function startConfigListener(
         const target = String(request.headers["x-amz-target"] ?? "");
         const operation = target.startsWith(`${SERVICE}.`) ? target.slice(SERVICE.length + 1) : "";
         const body = parseJson(rawBody);
-        requests.push({ target, operation, body, rawBody });
+        const signedBy = /Credential=([^/,\s]+)\//.exec(
+          String(request.headers.authorization ?? ""),
+        );
+        requests.push({ target, operation, body, rawBody, accessKeyId: signedBy?.[1] });
         if (request.method !== "POST" || !operation) {
           return error(
             "UnknownOperationException",
