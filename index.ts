@@ -1,14 +1,18 @@
 /**
  * Composition root of the Pulumi program: read and validate the stack config once, then build
- * what the stack's deployment is, one account and region or an organization's management
- * account; the stack's outputs are that deployment's. Invalid config stops here, before any
- * resource is registered.
+ * what the stack's deployment is, one account and region, or an organization's management or
+ * audit account; the stack's outputs are that deployment's. Invalid config stops here, before
+ * any resource is registered.
  */
-import { loadSettings } from "./config";
-import { createGuardrails, createManagement } from "./stack";
+import { Settings, loadSettings } from "./config";
+import { createAudit, createGuardrails, createManagement } from "./stack";
+
+const DEPLOY = {
+  account: createGuardrails,
+  management: createManagement,
+  audit: createAudit,
+} satisfies Record<Settings["deployment"], (settings: Settings) => object>;
 
 const settings = loadSettings();
 
-export = settings.deployment === "management"
-  ? createManagement(settings)
-  : createGuardrails(settings);
+export = DEPLOY[settings.deployment](settings);

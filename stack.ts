@@ -12,11 +12,14 @@ import {
   ManagedRules,
   MfaEnforcement,
   Notifications,
+  OrganizationAudit,
   OrganizationManagement,
+  OrganizationRules,
   RemediationFunction,
   SsmRemediation,
 } from "./components";
-import { memberBaseline } from "./organization/baseline";
+import { memberBaseline, organizationBucketName } from "./organization/baseline";
+import { MEMBER_ACCOUNT_PLACEHOLDER } from "./functions/shared/member-account";
 import { PROGRAM_TAG, Settings } from "./config";
 import { remediationsFor, rulesFor } from "./functions/catalog";
 import type {
@@ -166,4 +169,66 @@ export function createManagement(settings: Settings): ManagementOutputs {
     tags,
   });
   return { memberBaselineStackSet: management.stackSetName, auditAccountId };
+}
+
+export interface AuditOutputs {
+  /** The central delivery bucket of the organization. */
+  deliveryBucket: pulumi.Output<string>;
+  aggregator: pulumi.Output<string>;
+  /** The organization rules, by region. */
+  rulesByRegion: Readonly<Record<string, string[]>>;
+}
+
+/**
+ * The audit account, delegated administrator for AWS Config (deployment audit): the
+ * organization rules in every region (the IAM rules in the home region), the custom rules'
+ * functions, the central bucket and the organization aggregator. One provider for the account,
+ * the region named on every regional resource.
+ */
+export function createAudit(settings: Settings): AuditOutputs {
+  const { homeRegion, regions } = settings;
+  if (!homeRegion || !regions) throw new Error("deployment audit needs homeRegion and regions");
+  const tags = { ...settings.tags, ...PROGRAM_TAG };
+  const provider = new aws.Provider("audit", { region: homeRegion as aws.Region });
+  const own = { provider };
+  const account = aws.getCallerIdentityOutput({}, own);
+  const partition = aws.getPartitionOutput({}, own).partition;
+  const organization = aws.organizations.getOrganizationOutput({}, own);
+  const audit = new OrganizationAudit(
+    "organization",
+    {
+      bucketName: account.accountId.apply((id) => organizationBucketName(id, homeRegion)),
+      homeRegion,
+      organizationId: organization.id,
+      partition,
+      tags,
+    },
+    own,
+  );
+  // Every member reads the same parameters: its own MFA policy is named with the placeholder
+  // account, which the rule function replaces with the member's.
+  const facts: pulumi.Output<StackFacts> = partition.apply((name) => ({
+    mfaPolicyArn: `arn:${name}:iam::${MEMBER_ACCOUNT_PLACEHOLDER}:policy/${settings.mfaPolicyName}`,
+  }));
+  const rules = new OrganizationRules(
+    "organization-rules",
+    {
+      // Members record IAM in the home region: the IAM rules are deployed there.
+      rules: rulesFor({ ...settings, recordGlobalResources: true }),
+      settings,
+      regions,
+      homeRegion,
+      excludedAccounts: settings.excludedAccounts,
+      organizationId: organization.id,
+      partition,
+      facts,
+      tags,
+    },
+    own,
+  );
+  return {
+    deliveryBucket: audit.bucketName,
+    aggregator: audit.aggregatorName,
+    rulesByRegion: rules.rulesByRegion,
+  };
 }

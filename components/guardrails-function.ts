@@ -21,6 +21,12 @@ export interface GuardrailsFunctionArgs {
   /** Seconds. */
   timeout: number;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** The region of its regional resources; the provider's when absent. */
+  region?: string;
+  /** The role's IAM path: member roles trust the audit account's functions by path. */
+  rolePath?: string;
+  /** Statements the handler needs beyond `permissions` (assuming member roles). */
+  statements?: pulumi.Input<Record<string, unknown>>[];
 }
 
 /**
@@ -32,6 +38,7 @@ export const RUNTIME_PROVIDED_PACKAGES = [
   "@aws-sdk/client-config-service",
   "@aws-sdk/client-ec2",
   "@aws-sdk/client-iam",
+  "@aws-sdk/client-sts",
 ];
 
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
@@ -53,6 +60,7 @@ export class GuardrailsFunction extends pulumi.ComponentResource {
       {
         name: `/aws/lambda/guardrails/${name}`,
         retentionInDays: args.logRetentionDays,
+        region: args.region,
         tags: args.tags,
       },
       parent,
@@ -62,13 +70,17 @@ export class GuardrailsFunction extends pulumi.ComponentResource {
       {
         description: `Runs ${name}: exactly the calls its handler makes.`,
         assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
+        path: args.rolePath,
         tags: args.tags,
       },
       parent,
     );
     const rolePolicy = new aws.iam.RolePolicy(
       `${name}-policy`,
-      { role: role.id, policy: handlerPolicy(args.permissions, logGroup.arn) },
+      {
+        role: role.id,
+        policy: handlerPolicy(args.permissions, logGroup.arn, args.statements ?? []),
+      },
       parent,
     );
     this.function = new aws.lambda.CallbackFunction(
@@ -84,6 +96,7 @@ export class GuardrailsFunction extends pulumi.ComponentResource {
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         codePathOptions: { extraExcludePackages: RUNTIME_PROVIDED_PACKAGES },
+        region: args.region,
         tags: args.tags,
       },
       { parent: this, dependsOn: [rolePolicy] },
@@ -97,13 +110,17 @@ export class GuardrailsFunction extends pulumi.ComponentResource {
 export function handlerPolicy(
   permissions: readonly string[],
   logGroupArn: pulumi.Input<string>,
+  statements: readonly pulumi.Input<Record<string, unknown>>[] = [],
 ): pulumi.Output<string> {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
     Statement: [
       // These read, evaluation and repair calls are scoped by the handler's own checks (exempt
       // users, forbidden ports), not by resource ARNs known at deployment.
-      { Sid: "HandlerCalls", Effect: "Allow", Action: [...permissions].sort(), Resource: "*" },
+      ...(permissions.length > 0
+        ? [{ Sid: "HandlerCalls", Effect: "Allow", Action: [...permissions].sort(), Resource: "*" }]
+        : []),
+      ...statements,
       {
         Sid: "OwnLogGroup",
         Effect: "Allow",

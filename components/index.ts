@@ -7,3 +7,5 @@ export * from "./notifications";
 export * from "./remediation-function";
 export * from "./ssm-remediation";
 export * from "./organization-management";
+export * from "./organization-audit";
+export * from "./organization-rules";

@@ -45,10 +45,11 @@ export interface ConfigKeySpec<T = unknown> {
 }
 
 /**
- * What a stack deploys: one account and region (`account`), or an organization's management
- * account (trusted access, the delegated administrator and the member baseline StackSet).
+ * What a stack deploys: one account and region (`account`), an organization's management
+ * account (trusted access, the delegated administrator and the member baseline StackSet), or
+ * its audit account, the delegated administrator (organization rules and what serves them).
  */
-export const DEPLOYMENTS = ["account", "management"] as const;
+export const DEPLOYMENTS = ["account", "management", "audit"] as const;
 export type Deployment = (typeof DEPLOYMENTS)[number];
 
 /** The keys only an organization's stacks read. */
@@ -354,19 +355,19 @@ export const CONFIG_SCHEMA = {
     type: "string",
     default: "account",
     description:
-      "What this stack deploys: account (one account and region) or management (an organization's management account: trusted access for AWS Config, the audit account as delegated administrator, and the member baseline StackSet).",
+      "What this stack deploys: account (one account and region), management (an organization's management account: trusted access for AWS Config, the audit account as delegated administrator, the member baseline StackSet) or audit (the delegated administrator: organization rules in every region, their functions, the central bucket and the aggregator).",
     check: oneOf(DEPLOYMENTS),
   },
   homeRegion: {
     type: "string",
     description:
-      "deployment management: the region where every member account records global resources (IAM) and holds the member roles; one of regions.",
+      "deployment management and audit: the region where every member account records global resources (IAM) and holds the member roles, and where the IAM rules run; one of regions.",
     check: awsRegion,
   },
   regions: {
     type: "array",
     description:
-      "deployment management: every region the member baseline covers, homeRegion among them.",
+      "deployment management and audit: every region the member baseline and the organization rules cover, homeRegion among them.",
     check: listOf(awsRegion, AWS_REGION_FORM, {
       nonEmpty: "empty: no region would be covered",
       key: (region) => region,
@@ -390,7 +391,8 @@ export const CONFIG_SCHEMA = {
   excludedAccounts: {
     type: "array",
     default: [],
-    description: "deployment management: member accounts the member baseline leaves out.",
+    description:
+      "deployment management and audit: member accounts the member baseline and the organization rules leave out.",
     check: listOf(awsAccountId, ACCOUNT_ID_FORM, { key: (account) => account }),
   },
   tags: {

@@ -86,13 +86,29 @@ function deploymentProblems(
       JSON.stringify(raw[name]) !== JSON.stringify((CONFIG_SCHEMA[name] as ConfigKeySpec).default);
     return ORGANIZATION_KEYS.filter(given).map(
       (name) =>
-        `${key(name)} is read only with ${key("deployment")} management; this stack deploys one account.`,
+        `${key(name)} is read only with ${key("deployment")} management or audit; this stack deploys one account.`,
     );
   }
-  if (settings.deployment !== "management") return [];
-  const problems = (["homeRegion", "regions", "auditAccountId", "organizationTargets"] as const)
+  const needed =
+    settings.deployment === "management"
+      ? (["homeRegion", "regions", "auditAccountId", "organizationTargets"] as const)
+      : (["homeRegion", "regions"] as const);
+  const problems = needed
     .filter((name) => raw[name] === undefined)
-    .map((name) => `${key(name)} is required with ${key("deployment")} management.`);
+    .map(
+      (name) =>
+        `${key(name)} is required with ${key("deployment")} ${String(settings.deployment)}.`,
+    );
+  if (settings.deployment === "audit") {
+    // The audit stack is the delegated administrator itself, and deploys no StackSet.
+    for (const name of ["auditAccountId", "organizationTargets"] as const) {
+      if (raw[name] !== undefined) {
+        problems.push(
+          `${key(name)} is read only with ${key("deployment")} management (the management account's stack).`,
+        );
+      }
+    }
+  }
   const { homeRegion, regions } = settings as { homeRegion?: string; regions?: string[] };
   if (homeRegion !== undefined && regions !== undefined && !regions.includes(homeRegion)) {
     problems.push(

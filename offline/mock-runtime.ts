@@ -5,6 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+/** The organization the mock account belongs to. */
+export const MOCK_ORGANIZATION_ID = "o-exampleorgid";
+
 export const MOCK_ACCOUNT_ID = "123456789012";
 
 /** One resource as the engine would receive it. */
@@ -82,6 +85,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com" };
+      case "aws:organizations/getOrganization:getOrganization":
+        return {
+          id: MOCK_ORGANIZATION_ID,
+          arn: `arn:aws:organizations::${MOCK_ACCOUNT_ID}:organization/${MOCK_ORGANIZATION_ID}`,
+          masterAccountId: MOCK_ACCOUNT_ID,
+        };
       case "aws:index/getRegion:getRegion":
         return { name: this.region, region: this.region };
       default:

@@ -140,6 +140,29 @@ export function memberTemplate(input: MemberTemplateInput): CloudFormationTempla
         ManagedPolicyArns: [
           sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole"),
         ],
+        // Delivery to the organization's bucket, under this account's own prefix.
+        Policies: [
+          {
+            PolicyName: "central-delivery",
+            PolicyDocument: {
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Effect: "Allow",
+                  Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+                  Resource: sub(`arn:\${AWS::Partition}:s3:::${input.deliveryBucketName}`),
+                },
+                {
+                  Effect: "Allow",
+                  Action: "s3:PutObject",
+                  Resource: sub(
+                    `arn:\${AWS::Partition}:s3:::${input.deliveryBucketName}/AWSLogs/\${AWS::AccountId}/Config/*`,
+                  ),
+                },
+              ],
+            },
+          },
+        ],
       },
     },
     Recorder: {

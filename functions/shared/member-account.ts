@@ -24,6 +24,12 @@ export interface RuleClients {
 /** The member account's role the rule functions assume (the member baseline creates it). */
 export const MEMBER_EVALUATION_ROLE = "guardrails-member-evaluation";
 
+/**
+ * The account organization rules name in account-relative ARNs (the MFA policy's): one
+ * InputParameters serves every member, and the function puts the member's account in its place.
+ */
+export const MEMBER_ACCOUNT_PLACEHOLDER = "000000000000";
+
 /** How long assumed credentials last; a run ends well within it (the longest timeout is 5 min). */
 export const MEMBER_SESSION_SECONDS = 900;
 /** A warm function reuses a member's handler until this long before its credentials expire. */
@@ -120,6 +126,10 @@ export function memberAccountRuleHandler(options: MemberAccountOptions): RuleHan
       };
       members.set(accountId, member);
     }
-    return member.handler(event, context);
+    const ruleParameters =
+      typeof event.ruleParameters === "string"
+        ? event.ruleParameters.replaceAll(`:${MEMBER_ACCOUNT_PLACEHOLDER}:`, `:${accountId}:`)
+        : event.ruleParameters;
+    return member.handler({ ...event, ruleParameters }, context);
   };
 }
