@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport, lockDownBucket } from "./private-bucket";
 import { serviceTrustPolicy } from "./trust-policy";
 import { withDefaults } from "./defaults";
 
@@ -90,25 +91,7 @@ export class ConfigRecorder extends pulumi.ComponentResource {
       { forceDestroy: false, tags: args.tags },
       parent,
     );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-bucket-public-access`,
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-bucket-encryption`,
-      {
-        bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-      },
-      parent,
-    );
+    const { publicAccessBlock, encryption } = lockDownBucket(name, bucket, undefined, parent);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-bucket-lifecycle`,
       {
@@ -236,14 +219,7 @@ export function configBucketPolicy(
           },
         },
       },
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyInsecureTransport(bucketArn),
     ],
   });
 }

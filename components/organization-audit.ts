@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MEMBER_ROLE_NAMES } from "../organization/member-template";
+import { denyInsecureTransport, lockDownBucket } from "./private-bucket";
 import { serviceTrustPolicy } from "./trust-policy";
 
 export interface OrganizationAuditArgs {
@@ -32,27 +33,7 @@ export class OrganizationAudit extends pulumi.ComponentResource {
       { bucket: args.bucketName, forceDestroy: false, region, tags: args.tags },
       parent,
     );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-bucket-public-access`,
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-        region,
-      },
-      parent,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-bucket-encryption`,
-      {
-        bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        region,
-      },
-      parent,
-    );
+    const { publicAccessBlock } = lockDownBucket(name, bucket, region, parent);
     new aws.s3.BucketPolicy(
       `${name}-bucket-policy`,
       {
@@ -143,16 +124,6 @@ export function organizationBucketPolicy(
   ]);
   return pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [
-      ...statements,
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
+    Statement: [...statements, denyInsecureTransport(bucketArn)],
   });
 }

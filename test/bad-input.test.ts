@@ -252,7 +252,7 @@ describe("bad input: stack files (npm start --stack, decoded as the program deco
       config("  guardrails:homeRegion: eu-west-1"),
       {
         refused:
-          /guardrails:homeRegion is read only with guardrails:deployment management; this stack deploys one account/,
+          /guardrails:homeRegion is read only with guardrails:deployment management or audit; this stack deploys one account/,
       },
     ],
     [
@@ -288,6 +288,16 @@ describe("bad input: stack files (npm start --stack, decoded as the program deco
       {
         refused:
           /regions\[1\]: "Europe" is invalid; expected an AWS region code[\s\S]*organizationTargets\[0\]: "o-abcdefghij" is invalid; expected the organization's root \(r-\.\.\.\) or an organizational unit/,
+      },
+    ],
+    [
+      "an audit stack naming what only the management stack reads, and missing its regions",
+      config(
+        '  guardrails:deployment: audit\n  guardrails:homeRegion: eu-west-1\n  guardrails:auditAccountId: "222233334444"',
+      ),
+      {
+        refused:
+          /regions is required with guardrails:deployment audit[\s\S]*auditAccountId is read only with guardrails:deployment management \(the management account's stack\)/,
       },
     ],
     [

@@ -137,3 +137,14 @@ export function createCredentialReportRuleHandler<Parameters extends PeriodicPar
     dependencies,
   );
 }
+
+/**
+ * A credential-report rule's `createHandler`: its clients by default, or those given (a member
+ * account's). What it captures (the rule's name, codec and evaluator) is what Pulumi packages.
+ */
+export function credentialReportRuleFactory<Parameters extends PeriodicParameters>(
+  rule: CredentialReportRule<Parameters>,
+): (dependencies?: CredentialReportRuleDependencies) => RuleHandler {
+  return (dependencies = defaultCredentialReportRuleDependencies()) =>
+    createCredentialReportRuleHandler(rule, dependencies);
+}

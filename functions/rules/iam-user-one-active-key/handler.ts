@@ -1,29 +1,19 @@
 /** Lambda of the iam-user-one-active-key rule: every user from one credential report. */
-import { RuleHandler } from "../../shared/rule-handler";
 import { lazyHandler } from "../../shared/lazy";
 import {
   CREDENTIAL_REPORT_RULE_PERMISSIONS,
-  CredentialReportRuleDependencies,
-  createCredentialReportRuleHandler,
-  defaultCredentialReportRuleDependencies,
+  credentialReportRuleFactory,
 } from "../../shared/credential-report-rule";
 import { evaluateOneActiveKey } from "./evaluate";
 import { ONE_ACTIVE_KEY_PARAMETERS, OneActiveKeyRuleParameters } from "./parameters";
 
 export const PERMISSIONS = CREDENTIAL_REPORT_RULE_PERMISSIONS;
 
-export function createHandler(
-  dependencies: CredentialReportRuleDependencies = defaultCredentialReportRuleDependencies(),
-): RuleHandler {
-  return createCredentialReportRuleHandler<OneActiveKeyRuleParameters>(
-    {
-      name: "iam-user-one-active-key",
-      parameters: ONE_ACTIVE_KEY_PARAMETERS,
-      evaluate: (users, report, parameters) => evaluateOneActiveKey(users, report, parameters),
-    },
-    dependencies,
-  );
-}
+export const createHandler = credentialReportRuleFactory<OneActiveKeyRuleParameters>({
+  name: "iam-user-one-active-key",
+  parameters: ONE_ACTIVE_KEY_PARAMETERS,
+  evaluate: (users, report, parameters) => evaluateOneActiveKey(users, report, parameters),
+});
 
 /** The Lambda entry point when this module is deployed as is. */
 export const handler = lazyHandler(() => createHandler());
