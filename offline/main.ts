@@ -12,12 +12,17 @@ import { Compliance } from "../functions/rules/verdict";
 import { evaluateSnapshot } from "./evaluate";
 import { runProgram, toPulumiConfig } from "./mock-runtime";
 import { planDocument, renderPlan } from "./plan";
-import { isSnapshotError, readSnapshot } from "./snapshot";
+import {
+  isSnapshotError,
+  organizationAccounts,
+  readOrganizationSnapshot,
+  readSnapshot,
+} from "./snapshot";
 import { StackFileError, readStackFile } from "./stack-file";
 import { renderCsv } from "./report/csv";
 import { htmlReportInput, renderHtml } from "./report/html";
 import { BaselineError, COMPLIANCE_ORDER, compareWithBaseline, readBaseline } from "./report/model";
-import { renderText } from "./report/text";
+import { renderOrganizationSummary, renderText } from "./report/text";
 
 const ROOT = path.join(__dirname, "..");
 export const DEMO_SNAPSHOT = path.join(ROOT, "examples", "demo-account");
@@ -26,7 +31,8 @@ const USAGE = `Usage: npm start -- [--stack Pulumi.<stack>.yaml] [--snapshot DIR
                     [--json] [--html FILE] [--csv FILE] [--baseline FILE] [--fail-on VERDICTS]
 
   --stack FILE       stack config to use (default: Pulumi.dev.yaml)
-  --snapshot DIR     account snapshot to evaluate (default: examples/demo-account)
+  --snapshot DIR     account snapshot to evaluate (default: examples/demo-account), or an
+                     organization's: one sub-folder per account, named by its 12-digit id
   --no-snapshot      only the plan
   --no-plan          only the verdicts: the program is not run (nor its Lambdas serialized); the
                      stack's settings are still checked
@@ -131,7 +137,11 @@ async function main(argv: readonly string[]): Promise<number> {
   // Decoded exactly as the deployed program decodes what the engine hands it.
   const settings = settingsFromConfig(toPulumiConfig(stack.config), stack.project);
   // A management account holds no rule: there is nothing to judge a snapshot with.
-  const judges = settings.deployment === "account";
+  const judges = settings.deployment !== "management";
+  const accounts = options.snapshot && judges ? organizationAccounts(options.snapshot) : undefined;
+  if (options.snapshot && accounts) {
+    return organizationReport(options.snapshot, accounts, settings, options, human, stack);
+  }
   const snapshot = options.snapshot && judges ? readSnapshot(options.snapshot) : undefined;
   if (options.snapshot && !judges) {
     human(
@@ -180,6 +190,59 @@ async function main(argv: readonly string[]): Promise<number> {
     human(`Wrote the report to ${options.html}`);
   }
   const matched = verdicts.filter((verdict) => options.failOn.includes(verdict.compliance));
+  if (matched.length > 0) {
+    human(`--fail-on ${options.failOn.join(",")}: ${matched.length} verdicts match.`);
+    return FINDINGS_EXIT_CODE;
+  }
+  return 0;
+}
+
+/**
+ * An organization's snapshot, one folder per account: each account's report, then a summary
+ * across the accounts; `--json` prints one document, a list of each account's verdicts.
+ */
+async function organizationReport(
+  dir: string,
+  accounts: readonly string[],
+  settings: ReturnType<typeof settingsFromConfig>,
+  options: Options,
+  human: (text: string) => void,
+  stack: ReturnType<typeof readStackFile>,
+): Promise<number> {
+  const oneAccountOnly = [
+    options.csv ? "--csv" : undefined,
+    options.html ? "--html" : undefined,
+    options.baseline ? "--baseline" : undefined,
+  ].filter((option) => option !== undefined);
+  if (oneAccountOnly.length > 0) {
+    throw new UsageError(
+      `${oneAccountOnly.join(", ")} take one account's snapshot; ${dir} holds ${accounts.length} (${accounts.join(", ")}): give one of their folders`,
+    );
+  }
+  const evaluated = readOrganizationSnapshot(dir, accounts).map((snapshot) => ({
+    accountId: snapshot.account.accountId,
+    snapshot,
+    verdicts: evaluateSnapshot(snapshot, settings),
+  }));
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        evaluated.map(({ accountId, verdicts }) => ({ accountId, verdicts })),
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    for (const { snapshot, verdicts } of evaluated) human(`${renderText(verdicts, snapshot)}\n`);
+  }
+  human(renderOrganizationSummary(evaluated));
+  if (options.plan) {
+    human("");
+    await printPlan(stack, options, human, false);
+  }
+  const matched = evaluated
+    .flatMap(({ verdicts }) => verdicts)
+    .filter((verdict) => options.failOn.includes(verdict.compliance));
   if (matched.length > 0) {
     human(`--fail-on ${options.failOn.join(",")}: ${matched.length} verdicts match.`);
     return FINDINGS_EXIT_CODE;

@@ -159,6 +159,43 @@ function readJson(
   }
 }
 
+/**
+ * An organization's snapshot: a folder of one account's snapshot per sub-folder, each named by
+ * its 12-digit account id. The account ids, sorted, or undefined for one account's snapshot.
+ */
+export function organizationAccounts(dir: string): string[] | undefined {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return undefined;
+  if (fs.existsSync(path.join(dir, SNAPSHOT_FILES.configItems.file))) return undefined;
+  const accounts = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && /^\d{12}$/.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+  return accounts.length > 0 ? accounts : undefined;
+}
+
+/** Each account's snapshot of an organization's folder, checked to be the account it is named. */
+export function readOrganizationSnapshot(dir: string, accounts: readonly string[]): Snapshot[] {
+  const problems: string[] = [];
+  const snapshots: Snapshot[] = [];
+  for (const accountId of accounts) {
+    try {
+      const snapshot = readSnapshot(path.join(dir, accountId));
+      if (snapshot.account.accountId !== accountId) {
+        problems.push(
+          `${path.join(dir, accountId)}: holds the exports of account ${snapshot.account.accountId}; expected the folder named after its account`,
+        );
+      }
+      snapshots.push(snapshot);
+    } catch (error) {
+      if (!isSnapshotError(error)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw snapshotError(problems);
+  return snapshots;
+}
+
 export function readSnapshot(dir: string): Snapshot {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw snapshotError([

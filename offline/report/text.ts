@@ -52,3 +52,28 @@ function countsText({ counts, total }: RuleSummary): string {
     `${counts.INSUFFICIENT_DATA > 0 ? `, ${counts.INSUFFICIENT_DATA} INSUFFICIENT_DATA` : ""} (of ${total})`
   );
 }
+
+/** Across an organization's accounts: per rule, the violations in all and in each account. */
+export function renderOrganizationSummary(
+  accounts: ReadonlyArray<{ accountId: string; verdicts: readonly RuleVerdict[] }>,
+): string {
+  const perAccount = accounts.map(({ accountId, verdicts }) => ({
+    accountId,
+    summaries: new Map(summarize(verdicts).map((summary) => [summary.rule, summary])),
+  }));
+  const rules = [...new Set(perAccount.flatMap(({ summaries }) => [...summaries.keys()]))];
+  const width = Math.max(...rules.map((rule) => rule.length));
+  const failing = (rule: string, summaries: Map<string, RuleSummary>) =>
+    summaries.get(rule)?.counts.NON_COMPLIANT ?? 0;
+  return [
+    `Organization: ${accounts.length} account${accounts.length === 1 ? "" : "s"} (${accounts.map((account) => account.accountId).join(", ")}); NON_COMPLIANT per rule, in all and per account:`,
+    "",
+    ...rules.map((rule) => {
+      const each = perAccount.map(
+        ({ accountId, summaries }) => `${accountId} ${failing(rule, summaries)}`,
+      );
+      const total = perAccount.reduce((sum, { summaries }) => sum + failing(rule, summaries), 0);
+      return `  ${rule.padEnd(width)}  ${String(total).padStart(5)}  (${each.join(", ")})`;
+    }),
+  ].join("\n");
+}

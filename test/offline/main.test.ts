@@ -300,6 +300,95 @@ describe("npm start (offline plan)", function () {
     });
   });
 
+  describe("an organization's snapshot: one folder per account", () => {
+    const OTHER = "444455556666";
+    let dir: string;
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "org-snapshot-"));
+      fs.cpSync(DEMO, path.join(dir, "111122223333"), { recursive: true });
+      // A second account: the demo's exports with its account id, and without its weak password
+      // policy (the CLI's answer for an account that has one strong enough).
+      fs.mkdirSync(path.join(dir, OTHER));
+      for (const file of fs.readdirSync(DEMO)) {
+        let text = fs.readFileSync(path.join(DEMO, file), "utf8").replaceAll("111122223333", OTHER);
+        if (file === "credential-report.json") {
+          const report = JSON.parse(text);
+          report.Content = Buffer.from(
+            Buffer.from(report.Content, "base64")
+              .toString("utf8")
+              .replaceAll("111122223333", OTHER),
+          ).toString("base64");
+          text = JSON.stringify(report);
+        }
+        if (file === "password-policy.json") {
+          text = JSON.stringify({
+            PasswordPolicy: {
+              MinimumPasswordLength: 16,
+              RequireSymbols: true,
+              RequireNumbers: true,
+              RequireUppercaseCharacters: true,
+              RequireLowercaseCharacters: true,
+              ExpirePasswords: true,
+              MaxPasswordAge: 90,
+              PasswordReusePrevention: 24,
+            },
+          });
+        }
+        fs.writeFileSync(path.join(dir, OTHER, file), text);
+      }
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const cis = () => stackFile({ "guardrails:ruleSets": ["guardrails", "cis-foundations"] });
+
+    it("judges each account and sums the violations across them", () => {
+      const { status, stdout } = npmStart("--no-plan", "--stack", cis(), "--snapshot", dir);
+      assert.equal(status, 0);
+      assert.match(stdout, /^Account 111122223333, snapshot /m);
+      assert.match(stdout, /^Account 444455556666, snapshot /m);
+      assert.match(stdout, /Organization: 2 accounts \(111122223333, 444455556666\)/);
+      assert.match(stdout, /^ {2}iam-password-policy +1 {2}\(111122223333 1, 444455556666 0\)$/m);
+      assert.match(stdout, /^ {2}exposed-ports +10 {2}\(111122223333 5, 444455556666 5\)$/m);
+    });
+
+    it("prints one JSON document: each account's verdicts", () => {
+      const { status, stdout } = npmStart(
+        "--no-plan",
+        "--stack",
+        cis(),
+        "--snapshot",
+        dir,
+        "--json",
+      );
+      assert.equal(status, 0);
+      const accounts = JSON.parse(stdout) as Array<{ accountId: string; verdicts: any[] }>;
+      assert.deepEqual(
+        accounts.map((account) => account.accountId),
+        ["111122223333", OTHER],
+      );
+      const failing = (account: { verdicts: any[] }) =>
+        account.verdicts.filter(
+          (v) => v.rule === "iam-password-policy" && v.compliance === "NON_COMPLIANT",
+        );
+      assert.equal(failing(accounts[0] ?? { verdicts: [] }).length, 1);
+      assert.equal(failing(accounts[1] ?? { verdicts: [] }).length, 0);
+    });
+
+    it("names a folder holding another account's exports, and the reports that take one account", () => {
+      const wrong = fs.mkdtempSync(path.join(os.tmpdir(), "org-snapshot-"));
+      fs.cpSync(DEMO, path.join(wrong, "999988887777"), { recursive: true });
+      const misnamed = npmStart("--no-plan", "--snapshot", wrong);
+      assert.equal(misnamed.status, 1);
+      assert.match(misnamed.stderr, /999988887777: holds the exports of account 111122223333/);
+      const csv = npmStart("--no-plan", "--snapshot", dir, "--csv", path.join(wrong, "x.csv"));
+      assert.equal(csv.status, 2);
+      assert.match(
+        csv.stderr,
+        /--csv take one account's snapshot; .* holds 2 \(111122223333, 444455556666\)/,
+      );
+      fs.rmSync(wrong, { recursive: true, force: true });
+    });
+  });
+
   describe("reports and CI gates", () => {
     const out = () => fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
     const demoVerdicts = () => JSON.parse(npmStart("--no-plan", "--json").stdout) as any[];
