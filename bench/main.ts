@@ -27,6 +27,7 @@ import {
   SteadyResult,
 } from "./child";
 import { OfflineResult } from "./offline";
+import { FUNCTION_POLICY_LIMIT_BYTES, invokePolicySizes } from "./organization";
 import { REPORT_RUNS, ReportResult, measureReport } from "./report";
 import { PAGE_ROWS } from "../offline/report/html";
 import { measurePackages, packagesMarkdown } from "./packages";
@@ -415,6 +416,10 @@ function render(
     "## Cost: billed evaluations per month",
     "",
     ...section("cost", costSection(periodic, large, heap)),
+    "",
+    "## Organization: the invoke permission per member account",
+    "",
+    ...section("organization", organizationSection()),
     "## Summary (quoted by the README)",
     "",
     ...section("scale", summary(periodic, exposed)),
@@ -496,6 +501,27 @@ const RUNS_PER_MONTH: Record<string, number> = {
 };
 /** The stack default of evaluationRefreshDays. */
 const REFRESH_DAYS = 7;
+
+function organizationSection(): string[] {
+  const { sizes, fitting } = invokePolicySizes([10, 50, 100, 200]);
+  return [
+    "",
+    "bench/organization.ts: the resource-based policy of an organization custom rule's function if it",
+    "held one statement per member account (AWS Config of that account, `AWS:SourceAccount`), as",
+    "Lambda's GetPolicy returns it, with the longest function name this program makes. Lambda allows",
+    `${int(FUNCTION_POLICY_LIMIT_BYTES)} bytes per function: ${fitting} accounts fit. Computed, not timed; left out: statements of`,
+    "other principals. Hence the permission names no account, and the function may assume member roles",
+    "only in the organization's accounts (see Organizations).",
+    "",
+    "| member accounts | policy bytes | within 20 KB |",
+    "|---|---|---|",
+    ...sizes.map(
+      (size) =>
+        `| ${int(size.accounts)} | ${int(size.bytes)} | ${size.bytes <= FUNCTION_POLICY_LIMIT_BYTES ? "yes" : "no"} |`,
+    ),
+    "",
+  ];
+}
 
 function costSection(
   periodic: ChildResult[],

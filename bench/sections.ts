@@ -3,7 +3,7 @@
  * itself and never typed by hand: `npm run bench` writes them into bench/results.md and into
  * the README, and a test fails when the README's differ from the results'.
  */
-export const SECTIONS = ["scale", "packages", "offline", "report", "cost"] as const;
+export const SECTIONS = ["scale", "packages", "offline", "report", "cost", "organization"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const start = (name: Section) => `<!-- bench:${name}:start -->`;
