@@ -218,7 +218,11 @@ export function createAudit(settings: Settings): AuditOutputs {
       settings,
       regions,
       homeRegion,
-      excludedAccounts: settings.excludedAccounts,
+      // The management account never gets the member baseline (StackSets do not deploy there):
+      // a rule deployed to it would find no recorder and no member role.
+      excludedAccounts: organization.masterAccountId.apply((management) => [
+        ...new Set([...settings.excludedAccounts, management]),
+      ]),
       organizationId: organization.id,
       partition,
       facts,

@@ -80,50 +80,52 @@ export class OrganizationAudit extends pulumi.ComponentResource {
 }
 
 /**
- * Config delivery from the organization's accounts only: AWS Config's service principal with
- * `aws:SourceOrgID`, and the members' recorder role (the member baseline's) with
- * `aws:PrincipalOrgID`, each to its own account's prefix; plus a deny of every request that is
- * not over TLS.
+ * Config delivery from the organization's accounts only: AWS Config writes with the members'
+ * recorder role (the member baseline's, `aws:PrincipalOrgID`), each to its own account's prefix
+ * and handing the objects to the bucket's owner; plus a deny of every request that is not over
+ * TLS. No statement for Config's service principal: its fallback delivery accepts no
+ * organization condition, and an account list would have to follow the organization.
  */
 export function organizationBucketPolicy(
   bucketArn: pulumi.Input<string>,
   organizationId: pulumi.Input<string>,
   partition: pulumi.Input<string>,
 ): pulumi.Output<string> {
-  // Policy variables: each writer to its own account's prefix only.
-  const configService = {
-    Principal: { Service: "config.amazonaws.com" },
-    Condition: { StringEquals: { "aws:SourceOrgID": organizationId } },
-    prefix: pulumi.interpolate`${bucketArn}/AWSLogs/\${aws:SourceAccount}/Config/*`,
-  };
   const memberRecorders = {
     Principal: { AWS: "*" },
     Condition: {
       StringEquals: { "aws:PrincipalOrgID": organizationId },
       ArnLike: {
-        "aws:PrincipalArn": pulumi.interpolate`arn:${partition}:iam::*:role/${MEMBER_ROLE_NAMES.recorder}`,
+        "aws:PrincipalArn": pulumi.interpolate`arn:${partition}:iam::*:role/${MEMBER_ROLE_NAMES.recorder}-*`,
       },
     },
-    prefix: pulumi.interpolate`${bucketArn}/AWSLogs/\${aws:PrincipalAccount}/Config/*`,
   };
-  const statements = [configService, memberRecorders].flatMap(({ prefix, ...from }, index) => [
-    {
-      Sid: `BucketCheck${index}`,
-      Effect: "Allow",
-      ...from,
-      Action: ["s3:GetBucketAcl", "s3:ListBucket"],
-      Resource: bucketArn,
-    },
-    {
-      Sid: `Delivery${index}`,
-      Effect: "Allow",
-      ...from,
-      Action: "s3:PutObject",
-      Resource: prefix,
-    },
-  ]);
   return pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [...statements, denyInsecureTransport(bucketArn)],
+    Statement: [
+      {
+        Sid: "MemberRecordersBucketCheck",
+        Effect: "Allow",
+        ...memberRecorders,
+        Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+        Resource: bucketArn,
+      },
+      {
+        Sid: "MemberRecordersDelivery",
+        Effect: "Allow",
+        Principal: memberRecorders.Principal,
+        Action: ["s3:PutObject", "s3:PutObjectAcl"],
+        // A policy variable: each account to its own prefix only.
+        Resource: pulumi.interpolate`${bucketArn}/AWSLogs/\${aws:PrincipalAccount}/Config/*`,
+        Condition: {
+          ...memberRecorders.Condition,
+          StringEquals: {
+            ...memberRecorders.Condition.StringEquals,
+            "s3:x-amz-acl": "bucket-owner-full-control",
+          },
+        },
+      },
+      denyInsecureTransport(bucketArn),
+    ],
   });
 }

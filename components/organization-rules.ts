@@ -18,7 +18,8 @@ export interface OrganizationRulesArgs {
   /** Every region the organization is covered in; the IAM rules go to `homeRegion` only. */
   regions: readonly string[];
   homeRegion: string;
-  excludedAccounts: readonly string[];
+  /** Accounts no rule is deployed to: the stack's, and the management account. */
+  excludedAccounts: pulumi.Input<string[]>;
   /** The organization: the rule functions may assume member roles only in its accounts. */
   organizationId: pulumi.Input<string>;
   partition: pulumi.Input<string>;
@@ -68,8 +69,7 @@ export class OrganizationRules extends pulumi.ComponentResource {
           inputParameters,
           maximumExecutionFrequency: definition.periodic,
           resourceTypesScopes: definition.onChange ? [...definition.resourceTypes] : undefined,
-          excludedAccounts:
-            args.excludedAccounts.length > 0 ? [...args.excludedAccounts] : undefined,
+          excludedAccounts: args.excludedAccounts,
           region,
         };
         if (definition.owner === "AWS") {

@@ -5,12 +5,10 @@
  * audit account's functions make in a member account, and no others.
  *
  * Per account and region it holds the configuration recorder (global resource types only in the
- * home region) and the delivery channel to the organization's central bucket. In the home
- * region only (IAM is global: a role of the same name in every region's stack would collide),
- * it holds the recorder's role, the member evaluation role and the member remediation role,
+ * home region) with its own role, and the delivery channel to the organization's central
+ * bucket. In the home region only (IAM is global: a role of the same name in every region's
+ * stack would collide), it holds the member evaluation role and the member remediation role,
  * each trusting only the audit account's roles of one path, and the MFA policy and group.
- * The StackSet deploys the home region first, so the recorder's role exists when the other
- * regions' recorders are created.
  *
  * Pure: no Pulumi, no SDK; the management stack serializes it as the StackSet's template body.
  */
@@ -26,6 +24,7 @@ export const AUDIT_ROLE_PATHS = {
 export const MEMBER_ROLE_NAMES = {
   evaluation: "guardrails-member-evaluation",
   remediation: "guardrails-member-remediation",
+  /** A prefix: each region's recorder role adds its region. */
   recorder: "guardrails-member-config-recorder",
 } as const;
 
@@ -119,13 +118,15 @@ function inMemberAccount(document: PolicyDocument, placeholderAccount: string): 
 
 export function memberTemplate(input: MemberTemplateInput): CloudFormationTemplate {
   const resources: Record<string, CloudFormationResource> = {
+    // One per region, named after it: a new account's stacks deploy in no guaranteed region
+    // order (automatic deployment ignores the StackSet's), so no region's recorder may wait on
+    // another region's role.
     RecorderRole: {
       Type: "AWS::IAM::Role",
-      Condition: IN_HOME_REGION,
       Properties: {
-        RoleName: MEMBER_ROLE_NAMES.recorder,
+        RoleName: sub(`${MEMBER_ROLE_NAMES.recorder}-\${AWS::Region}`),
         Description:
-          "AWS Config's recorder in every region of this account (aws-config-guardrails).",
+          "AWS Config's recorder in this region of this account (aws-config-guardrails).",
         AssumeRolePolicyDocument: {
           Version: "2012-10-17",
           Statement: [
@@ -140,7 +141,9 @@ export function memberTemplate(input: MemberTemplateInput): CloudFormationTempla
         ManagedPolicyArns: [
           sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWS_ConfigRole"),
         ],
-        // Delivery to the organization's bucket, under this account's own prefix.
+        // Delivery to the organization's bucket, under this account's own prefix: AWS Config
+        // writes with this role first, and needs PutObjectAcl to hand the objects to the
+        // bucket's owner.
         Policies: [
           {
             PolicyName: "central-delivery",
@@ -154,10 +157,11 @@ export function memberTemplate(input: MemberTemplateInput): CloudFormationTempla
                 },
                 {
                   Effect: "Allow",
-                  Action: "s3:PutObject",
+                  Action: ["s3:PutObject", "s3:PutObjectAcl"],
                   Resource: sub(
                     `arn:\${AWS::Partition}:s3:::${input.deliveryBucketName}/AWSLogs/\${AWS::AccountId}/Config/*`,
                   ),
+                  Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
                 },
               ],
             },
@@ -169,9 +173,7 @@ export function memberTemplate(input: MemberTemplateInput): CloudFormationTempla
       Type: "AWS::Config::ConfigurationRecorder",
       Properties: {
         Name: input.recorderName,
-        RoleARN: sub(
-          `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${MEMBER_ROLE_NAMES.recorder}`,
-        ),
+        RoleARN: { "Fn::GetAtt": ["RecorderRole", "Arn"] },
         RecordingGroup: {
           AllSupported: true,
           // IAM users, groups, roles and policies once per account, in the home region.

@@ -81,12 +81,13 @@ describe("the member baseline on moto's CloudFormation (integration)", function 
     await moto?.stop();
   });
 
-  it("creates no IAM resource outside the home region", async () => {
+  it("creates no member role outside the home region, only that region's recorder role", async () => {
     assert.equal(await createIn("us-east-1"), "CREATE_COMPLETE");
     const roles = (await iam.send(new ListRolesCommand({}))).Roles ?? [];
     assert.deepEqual(
       roles.map((role) => role.RoleName).filter((name) => name?.startsWith("guardrails-")),
-      [],
+      [`${MEMBER_ROLE_NAMES.recorder}-us-east-1`],
+      "only that region's recorder role",
     );
   });
 
@@ -123,7 +124,7 @@ describe("the member baseline on moto's CloudFormation (integration)", function 
       decodeURIComponent(remediation.Role?.AssumeRolePolicyDocument ?? ""),
       /role\/guardrails\/remediation\/\*/,
     );
-    await iam.send(new GetRoleCommand({ RoleName: MEMBER_ROLE_NAMES.recorder }));
+    await iam.send(new GetRoleCommand({ RoleName: `${MEMBER_ROLE_NAMES.recorder}-eu-west-1` }));
   });
 
   it("creates the MFA policy with the member's own ARNs its policy variables intact", async () => {

@@ -60,14 +60,19 @@ describe("deployment audit (the delegated administrator)", () => {
     assert.ok(!expected.includes("us-east-1 iam-inactive-users"));
   });
 
-  it("gives managed rules AWS's identifiers and every rule the excluded accounts", () => {
+  it("gives managed rules AWS's identifiers, and excludes from every rule the excluded and the management account", () => {
     const ssh = resourcesOfType(run, MANAGED).find(
       (r) => r.inputs.name === "restricted-ssh" && r.inputs.region === "us-east-1",
     );
     assert.equal(ssh?.inputs.ruleIdentifier, "INCOMING_SSH_DISABLED");
     assert.deepEqual(ssh?.inputs.resourceTypesScopes, ["AWS::EC2::SecurityGroup"]);
     for (const rule of [...resourcesOfType(run, MANAGED), ...resourcesOfType(run, CUSTOM)]) {
-      assert.deepEqual(rule.inputs.excludedAccounts, ["555566667777"], String(rule.inputs.name));
+      // The management account (the mock organization's) never gets the member baseline.
+      assert.deepEqual(
+        rule.inputs.excludedAccounts,
+        ["555566667777", MOCK_ACCOUNT_ID],
+        String(rule.inputs.name),
+      );
     }
   });
 
@@ -131,20 +136,19 @@ describe("deployment audit (the delegated administrator)", () => {
     assert.equal(bucket.inputs.bucket, organizationBucketName(MOCK_ACCOUNT_ID, "eu-west-1"));
     assert.equal(bucket.inputs.region, "eu-west-1");
     const statements = jsonInput(only(run, "aws:s3/bucketPolicy:BucketPolicy"), "policy").Statement;
-    for (const statement of statements.filter((s: any) => s.Effect === "Allow")) {
-      const conditions = JSON.stringify(statement.Condition);
-      assert.ok(
-        conditions.includes(`"aws:SourceOrgID":"${MOCK_ORGANIZATION_ID}"`) ||
-          conditions.includes(`"aws:PrincipalOrgID":"${MOCK_ORGANIZATION_ID}"`),
-        `${statement.Sid} is scoped to the organization`,
+    const allowed = statements.filter((s: any) => s.Effect === "Allow");
+    assert.equal(allowed.length, 2);
+    for (const statement of allowed) {
+      assert.deepEqual(statement.Principal, { AWS: "*" });
+      assert.equal(statement.Condition.StringEquals["aws:PrincipalOrgID"], MOCK_ORGANIZATION_ID);
+      assert.equal(
+        statement.Condition.ArnLike["aws:PrincipalArn"],
+        "arn:aws:iam::*:role/guardrails-member-config-recorder-*",
       );
-      if (statement.Action === "s3:PutObject") {
-        assert.match(
-          statement.Resource,
-          /\/AWSLogs\/\$\{aws:(SourceAccount|PrincipalAccount)\}\/Config\/\*$/,
-        );
-      }
     }
+    const delivery = allowed.find((s: any) => s.Sid === "MemberRecordersDelivery");
+    assert.match(delivery.Resource, /\/AWSLogs\/\$\{aws:PrincipalAccount\}\/Config\/\*$/);
+    assert.equal(delivery.Condition.StringEquals["s3:x-amz-acl"], "bucket-owner-full-control");
     assert.ok(
       statements.some((s: any) => s.Sid === "DenyInsecureTransport" && s.Effect === "Deny"),
     );

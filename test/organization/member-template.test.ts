@@ -59,7 +59,7 @@ describe("the member baseline template", () => {
     );
   });
 
-  it("records in every region, global resource types and IAM resources only in the home region", () => {
+  it("records in every region with that region's own role, global types and member IAM resources only in the home region", () => {
     const template = baseline();
     assert.deepEqual(template.Conditions, {
       InHomeRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, "eu-west-1"] },
@@ -73,8 +73,22 @@ describe("the member baseline template", () => {
       DeliveryChannel?.Properties.S3BucketName,
       organizationBucketName("222233334444", "eu-west-1"),
     );
-    for (const resource of Object.values(template.Resources)) {
-      if (resource.Type.startsWith("AWS::IAM::")) assert.equal(resource.Condition, "InHomeRegion");
+    // Each region's recorder waits on its own role: new accounts deploy regions in no order.
+    assert.deepEqual(Recorder?.Properties.RoleARN, { "Fn::GetAtt": ["RecorderRole", "Arn"] });
+    const recorderRole = template.Resources.RecorderRole;
+    assert.equal(recorderRole?.Condition, undefined);
+    assert.deepEqual(recorderRole?.Properties.RoleName, {
+      "Fn::Sub": "guardrails-member-config-recorder-${AWS::Region}",
+    });
+    const delivery = (recorderRole?.Properties.Policies as any)[0].PolicyDocument.Statement[1];
+    assert.deepEqual(delivery.Action, ["s3:PutObject", "s3:PutObjectAcl"]);
+    assert.deepEqual(delivery.Condition, {
+      StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" },
+    });
+    for (const [id, resource] of Object.entries(template.Resources)) {
+      if (resource.Type.startsWith("AWS::IAM::") && id !== "RecorderRole") {
+        assert.equal(resource.Condition, "InHomeRegion", id);
+      }
     }
   });
 
