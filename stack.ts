@@ -68,7 +68,10 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
         tags,
       })
     : undefined;
-  const facts: pulumi.Output<StackFacts> = pulumi.output({ mfaPolicyArn: mfa?.policyArn });
+  const facts: pulumi.Output<StackFacts> = pulumi.output({
+    mfaPolicyArn: mfa?.policyArn,
+    partition: aws.getPartitionOutput().partition,
+  });
 
   const rules = rulesFor(settings);
   for (const definition of rules.filter(isCustom)) {
@@ -84,6 +87,7 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
   const managed = new ManagedRules("managed", {
     rules: rules.filter(isManaged),
     settings,
+    facts,
     dependsOn: recorder.ruleDependencies,
     tags,
   });
@@ -209,6 +213,7 @@ export function createAudit(settings: Settings): AuditOutputs {
   // account, which the rule function replaces with the member's.
   const facts: pulumi.Output<StackFacts> = partition.apply((name) => ({
     mfaPolicyArn: `arn:${name}:iam::${MEMBER_ACCOUNT_PLACEHOLDER}:policy/${settings.mfaPolicyName}`,
+    partition: name,
   }));
   const rules = new OrganizationRules(
     "organization-rules",

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
 import { longestFacts } from "../functions/catalog";
-import type { ManagedRuleDefinition } from "../functions/shared/definitions";
+import type { ManagedRuleDefinition, StackFacts } from "../functions/shared/definitions";
 import { ruleDescription } from "../functions/shared/definitions";
 import { encodedInputParameters } from "./custom-config-rule";
 
@@ -10,6 +10,8 @@ export interface ManagedRulesArgs {
   rules: readonly ManagedRuleDefinition<unknown>[];
   /** The stack settings their parameters and tag scopes come from. */
   settings: Settings;
+  /** Facts of the deployment some parameters name (the partition of AWS's policies). */
+  facts: pulumi.Input<StackFacts>;
   /** The recorder being on. */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -28,7 +30,7 @@ export class ManagedRules extends pulumi.ComponentResource {
     super("guardrails:index:ManagedRules", name, {}, opts);
     const rules: Record<string, aws.cfg.Rule> = {};
     for (const definition of args.rules) {
-      // Managed rules take no facts of the deployment: their parameters are settings only.
+      // The description follows from the settings alone; the facts go only into the parameters.
       const parameters = definition.fromSettings(args.settings, longestFacts(args.settings));
       const scopeTag = definition.scopeTag?.(args.settings);
       const encoded = definition.parameters.encode(parameters);
@@ -38,6 +40,17 @@ export class ManagedRules extends pulumi.ComponentResource {
             ...(scopeTag ? { tagKey: scopeTag.key, tagValue: scopeTag.value } : {}),
           }
         : undefined;
+      const inputParameters =
+        Object.keys(encoded).length > 0
+          ? pulumi
+              .output(args.facts)
+              .apply((facts) =>
+                encodedInputParameters(
+                  definition,
+                  definition.fromSettings(args.settings, facts as StackFacts),
+                ),
+              )
+          : undefined;
       rules[definition.name] = new aws.cfg.Rule(
         `${name}-${definition.name}`,
         {
@@ -45,10 +58,7 @@ export class ManagedRules extends pulumi.ComponentResource {
           description: ruleDescription(definition, parameters),
           source: { owner: "AWS", sourceIdentifier: definition.identifier },
           scope,
-          inputParameters:
-            Object.keys(encoded).length > 0
-              ? encodedInputParameters(definition, parameters)
-              : undefined,
+          inputParameters,
           maximumExecutionFrequency: definition.periodic,
           tags: args.tags,
         },

@@ -21,6 +21,7 @@ import { mfaPolicyAttached } from "./rules/mfa-policy-attached";
 import {
   ec2Imdsv2Check,
   iamPasswordPolicy,
+  iamPolicyInUse,
   iamPolicyNoStatementsWithAdminAccess,
   iamRootAccessKeyCheck,
   iamUserNoPoliciesCheck,
@@ -61,6 +62,7 @@ export const RULES: readonly RuleDefinition[] = [
   iamUserOneActiveKey,
   iamUserNoPoliciesCheck,
   iamPolicyNoStatementsWithAdminAccess,
+  iamPolicyInUse,
   naclNoUnrestrictedSshRdp,
   ec2Imdsv2Check,
 ] as RuleDefinition[];
@@ -113,6 +115,7 @@ export function longestFacts(settings: Settings): StackFacts {
     get mfaPolicyArn() {
       return `arn:aws-us-gov:iam::123456789012:policy/${settings.mfaPolicyName}`;
     },
+    partition: "aws-us-gov",
   };
 }
 

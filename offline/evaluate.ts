@@ -23,11 +23,12 @@ export interface RuleVerdict extends Verdict {
   remediation?: string;
 }
 
-/** The facts a stack in the snapshot's account would know (the MFA policy's ARN). */
+/** The facts a stack in the snapshot's account would know (the MFA policy's ARN, the partition). */
 function factsOf(snapshot: Snapshot, settings: Settings): StackFacts {
   const { account } = snapshot;
   return {
     mfaPolicyArn: `arn:${account.partition}:iam::${account.accountId}:policy/${settings.mfaPolicyName}`,
+    partition: account.partition,
   };
 }
 

@@ -32,6 +32,7 @@ import {
   customerManagedPoliciesFromCli,
   networkAclFromConfiguration,
   passwordPolicyFromCli,
+  policyEntitiesFromCli,
   virtualMfaDevicesFromCli,
 } from "../functions/rules/managed/cis-evaluate";
 import {
@@ -75,6 +76,12 @@ export const OPTIONAL_SNAPSHOT_FILES = {
     expected:
       'the output of `aws iam list-virtual-mfa-devices`: {"VirtualMFADevices": [...]}, one page or a list of pages',
     without: "whether the root user's MFA device is hardware is not judged",
+  },
+  supportAccessEntities: {
+    file: "support-access-entities.json",
+    expected:
+      'the output of `aws iam list-entities-for-policy --policy-arn arn:aws:iam::aws:policy/AWSSupportAccess`: {"PolicyGroups": [...], "PolicyUsers": [...], "PolicyRoles": [...]}',
+    without: "whether a support role exists is not judged",
   },
   customerManagedPolicies: {
     file: "local-managed-policies.json",
@@ -216,6 +223,10 @@ export function readSnapshot(dir: string): Snapshot {
     OPTIONAL_SNAPSHOT_FILES.virtualMfaDevices,
     virtualMfaDevicesFromCli,
   );
+  const supportAccessEntities = optional(
+    OPTIONAL_SNAPSHOT_FILES.supportAccessEntities,
+    policyEntitiesFromCli,
+  );
   const customerManagedPolicies = optional(
     OPTIONAL_SNAPSHOT_FILES.customerManagedPolicies,
     (document) =>
@@ -242,6 +253,7 @@ export function readSnapshot(dir: string): Snapshot {
       ...(passwordPolicy === undefined ? {} : { passwordPolicy }),
       ...(virtualMfaDevices === undefined ? {} : { virtualMfaDevices }),
       ...(customerManagedPolicies === undefined ? {} : { customerManagedPolicies }),
+      ...(supportAccessEntities === undefined ? {} : { supportAccessEntities }),
       users,
       groupPolicies: details.groupPolicies,
       credentialReport: report.report,

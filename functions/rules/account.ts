@@ -10,6 +10,7 @@ import type { GroupPolicies, UserPolicies } from "./mfa-policy-attached/evaluate
 import type {
   CustomerManagedPolicy,
   NetworkAclEntry,
+  PolicyEntities,
   PasswordPolicy,
   VirtualMfaDevice,
 } from "./managed/cis-evaluate";
@@ -57,6 +58,8 @@ export interface AccountView {
   passwordPolicy?: PasswordPolicy | null;
   /** The virtual MFA devices; undefined when the snapshot has no export of them. */
   virtualMfaDevices?: readonly VirtualMfaDevice[];
+  /** Who holds AWSSupportAccess; undefined when the snapshot has no export of it. */
+  supportAccessEntities?: PolicyEntities;
   /** Customer managed policies by policy id; undefined when the snapshot has no export of them. */
   customerManagedPolicies?: ReadonlyMap<string, CustomerManagedPolicy>;
   /** Every IAM user, by user id (`AIDA...`), as AWS Config identifies them. */

@@ -26,6 +26,8 @@ export type ExecutionFrequency =
 export interface StackFacts {
   /** The ARN of the MFA policy this program creates; only in the region recording IAM. */
   mfaPolicyArn?: string;
+  /** The account's partition (aws, aws-cn, aws-us-gov): AWS managed policies' ARNs name it. */
+  partition?: string;
 }
 
 /**

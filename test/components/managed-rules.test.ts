@@ -128,6 +128,7 @@ describe("managed rules of the cis-foundations rule set", () => {
       "TwentyFour_Hours",
     ],
     ["iam-user-no-policies-check", "IAM_USER_NO_POLICIES_CHECK", ["AWS::IAM::User"], undefined],
+    ["iam-policy-in-use", "IAM_POLICY_IN_USE", undefined, "TwentyFour_Hours"],
     [
       "iam-policy-no-statements-with-admin-access",
       "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
@@ -163,6 +164,13 @@ describe("managed rules of the cis-foundations rule set", () => {
       assert.match(String(resource.inputs.description), / \(CIS \d+\.\d+(, \d+\.\d+)*\)$/);
     });
   }
+
+  it("names AWSSupportAccess in the account's own partition", () => {
+    assert.deepEqual(JSON.parse(String(rule(run, "iam-policy-in-use").inputs.inputParameters)), {
+      policyARN: "arn:aws:iam::aws:policy/AWSSupportAccess",
+      policyUsageType: "ANY",
+    });
+  });
 
   it("passes the password requirements under AWS's parameter names, booleans in lower case", () => {
     assert.deepEqual(JSON.parse(String(rule(run, "iam-password-policy").inputs.inputParameters)), {

@@ -237,6 +237,8 @@ describe("npm start (offline plan)", function () {
       assert.deepEqual(failing("iam-policy-no-statements-with-admin-access"), [
         "LegacyAdministrator",
       ]);
+      // AWSSupportAccess is attached only to a group nobody is in.
+      assert.deepEqual(failing("iam-policy-in-use"), ["arn:aws:iam::aws:policy/AWSSupportAccess"]);
       assert.deepEqual(failing("iam-root-access-key-check"), []);
       assert.deepEqual(failing("root-account-mfa-enabled"), []);
     });

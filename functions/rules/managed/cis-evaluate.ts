@@ -16,6 +16,8 @@
  * - nacl-no-unrestricted-ssh-rdp: a network ACL with an inbound allow entry from 0.0.0.0/0 or ::/0
  *   covering 22 or 3389 (TCP, UDP or all traffic) is NON_COMPLIANT, whatever the entries before it;
  * - ec2-imdsv2-check: an instance whose metadata options do not require tokens is NON_COMPLIANT;
+ * - iam-policy-in-use (with AWSSupportAccess, CIS's support role): the policy attached to no
+ *   IAM role, no user and no group with a member is NON_COMPLIANT;
  * - iam-policy-no-statements-with-admin-access: a customer managed policy whose default version
  *   has a statement with Effect Allow, Action "*" and Resource "*" is NON_COMPLIANT ("service:*"
  *   is not "*"; inline and AWS managed policies are not judged, as AWS documents).
@@ -251,6 +253,61 @@ export function evaluateImdsv2(instance: {
         "NON_COMPLIANT",
         `The instance metadata service accepts IMDSv1 (httpTokens ${instance.httpTokens ?? "not set"}).`,
       );
+}
+
+/** Who holds a policy, as `aws iam list-entities-for-policy` lists them, by name. */
+export interface PolicyEntities {
+  roles: readonly string[];
+  users: readonly string[];
+  groups: readonly string[];
+}
+
+/** The managed rule's parameters, under AWS's names. */
+export interface PolicyInUseParameters {
+  policyARN: string;
+  policyUsageType: "ANY" | "IAM_USER" | "IAM_GROUP" | "IAM_ROLE";
+}
+
+/**
+ * The policy is in use when attached to a role, a user, or a group that has a member. The
+ * resource is the policy (AWS::IAM::Policy); offline it is named by its ARN.
+ */
+export function evaluatePolicyInUse(
+  parameters: PolicyInUseParameters,
+  entities: PolicyEntities | undefined,
+  groupHasMembers: (group: string) => boolean,
+): Verdict | undefined {
+  if (!entities) return undefined;
+  const verdict = verdictFor(RESOURCE_TYPES.iamPolicy, parameters.policyARN);
+  const name = parameters.policyARN.split("/").pop() ?? parameters.policyARN;
+  const type = parameters.policyUsageType;
+  const holders = [
+    ...(type === "ANY" || type === "IAM_ROLE" ? entities.roles.map((role) => `role ${role}`) : []),
+    ...(type === "ANY" || type === "IAM_USER" ? entities.users.map((user) => `user ${user}`) : []),
+    ...(type === "ANY" || type === "IAM_GROUP"
+      ? entities.groups.filter(groupHasMembers).map((group) => `group ${group}`)
+      : []),
+  ];
+  return holders.length > 0
+    ? verdict("COMPLIANT", `${name} is attached to ${holders.join(", ")}.`)
+    : verdict(
+        "NON_COMPLIANT",
+        `${name} is attached to no role, user or group with members: nobody can manage incidents with AWS Support.`,
+      );
+}
+
+/** From `aws iam list-entities-for-policy`: `{"PolicyGroups": [...], "PolicyUsers": [...], "PolicyRoles": [...]}`. */
+export function policyEntitiesFromCli(document: unknown): PolicyEntities {
+  const root = readObject(document, "document");
+  const names = (list: string, field: string) =>
+    readList(root[list] ?? [], list).map((item, index) =>
+      readText(readObject(item, `${list}[${index}]`)[field], `${list}[${index}].${field}`),
+    );
+  return {
+    roles: names("PolicyRoles", "RoleName"),
+    users: names("PolicyUsers", "UserName"),
+    groups: names("PolicyGroups", "GroupName"),
+  };
 }
 
 /** A customer managed policy and the document of its default version. */

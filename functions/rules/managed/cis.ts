@@ -3,8 +3,8 @@
  * `cis-foundations`), under AWS's identifiers and parameter names, with offline mirrors
  * (./cis-evaluate.ts). The controls no managed rule checks are listed in the README.
  */
-import { booleanField, boundaryCodec, integerField } from "../../shared/boundary";
-import { wholeNumber } from "../../shared/checks";
+import { booleanField, boundaryCodec, integerField, textField } from "../../shared/boundary";
+import { oneOf, text, wholeNumber } from "../../shared/checks";
 import type { ManagedRuleDefinition } from "../../shared/definitions";
 import type { Verdict } from "../verdict";
 import { RESOURCE_TYPES } from "../verdict";
@@ -16,6 +16,8 @@ import {
   evaluateImdsv2,
   evaluateNetworkAcl,
   evaluatePasswordPolicy,
+  evaluatePolicyInUse,
+  PolicyInUseParameters,
   evaluateRootAccessKeys,
   evaluateRootHardwareMfa,
   evaluateRootMfa,
@@ -168,6 +170,46 @@ export const iamPolicyNoStatementsWithAdminAccess = withoutParameters({
   mirror: (account) =>
     [...(account.customerManagedPolicies?.values() ?? [])].map(evaluateAdminAccessPolicy),
 });
+
+/** The AWS managed policy CIS asks a support role to hold. */
+export const SUPPORT_POLICY_NAME = "AWSSupportAccess";
+
+export const iamPolicyInUse: ManagedRuleDefinition<PolicyInUseParameters> = {
+  owner: "AWS",
+  name: "iam-policy-in-use",
+  ruleSets: CIS,
+  cis: ["1.17"],
+  identifier: "IAM_POLICY_IN_USE",
+  description: () =>
+    `Someone can manage incidents with AWS Support: ${SUPPORT_POLICY_NAME} is attached to a role, a user or a group with members.`,
+  resourceTypes: [RESOURCE_TYPES.iamPolicy],
+  onChange: false,
+  periodic: "TwentyFour_Hours",
+  global: true,
+  parameters: boundaryCodec<PolicyInUseParameters>("ruleParameters", {
+    policyARN: {
+      name: "policyARN",
+      codec: textField(
+        text(/^arn:aws[\w-]*:iam::aws:policy\/[\w+=,.@/-]+$/, 2048, "an AWS managed policy ARN"),
+      ),
+    },
+    policyUsageType: {
+      name: "policyUsageType",
+      codec: textField(oneOf(["ANY", "IAM_USER", "IAM_GROUP", "IAM_ROLE"] as const)),
+    },
+  }),
+  // The policy's ARN names the account's partition: AWS's policies live in each partition.
+  fromSettings: (_settings, facts) => ({
+    policyARN: `arn:${facts.partition ?? "aws"}:iam::aws:policy/${SUPPORT_POLICY_NAME}`,
+    policyUsageType: "ANY",
+  }),
+  mirror: (account, parameters) => {
+    const members = new Set([...account.users.values()].flatMap((user) => [...user.groupNames]));
+    return present(
+      evaluatePolicyInUse(parameters, account.supportAccessEntities, (group) => members.has(group)),
+    );
+  },
+};
 
 export const naclNoUnrestrictedSshRdp = withoutParameters({
   name: "nacl-no-unrestricted-ssh-rdp",

@@ -5,6 +5,8 @@ import {
   PasswordPolicyParameters,
   customerManagedPoliciesFromCli,
   evaluateAdminAccessPolicy,
+  evaluatePolicyInUse,
+  policyEntitiesFromCli,
   evaluateConsoleMfa,
   evaluateImdsv2,
   evaluateNetworkAcl,
@@ -474,6 +476,49 @@ describe("CIS managed rule mirrors (offline evaluation)", () => {
           }),
         (error: unknown) =>
           isUnreadable(error) && /Document: neither a JSON policy document/.test(error.message),
+      );
+    });
+  });
+
+  describe("iam-policy-in-use (AWSSupportAccess)", () => {
+    const ARN = "arn:aws:iam::aws:policy/AWSSupportAccess";
+    const any = { policyARN: ARN, policyUsageType: "ANY" } as const;
+    const none = { roles: [], users: [], groups: [] };
+    const withMembers = (group: string) => group === "support";
+    const cases: Array<[string, object, object, string]> = [
+      ["attached to a role", any, { ...none, roles: ["AWSSupport"] }, "COMPLIANT"],
+      ["attached to a user", any, { ...none, users: ["alice"] }, "COMPLIANT"],
+      ["attached to a group with a member", any, { ...none, groups: ["support"] }, "COMPLIANT"],
+      ["attached only to an empty group", any, { ...none, groups: ["nobody"] }, "NON_COMPLIANT"],
+      ["attached to nothing", any, none, "NON_COMPLIANT"],
+      [
+        "a user where only roles count",
+        { ...any, policyUsageType: "IAM_ROLE" },
+        { ...none, users: ["alice"] },
+        "NON_COMPLIANT",
+      ],
+    ];
+    for (const [scenario, parameters, entities, compliance] of cases) {
+      it(`${scenario}: ${compliance}`, () => {
+        const verdict = evaluatePolicyInUse(parameters as never, entities as never, withMembers);
+        assert.equal(verdict?.compliance, compliance);
+        assert.equal(verdict?.resourceType, "AWS::IAM::Policy");
+        assert.equal(verdict?.resourceId, ARN);
+      });
+    }
+
+    it("judges nothing without the export, and reads the CLI's output", () => {
+      assert.equal(evaluatePolicyInUse(any, undefined, withMembers), undefined);
+      assert.deepEqual(
+        policyEntitiesFromCli({
+          PolicyGroups: [{ GroupName: "support", GroupId: "AGPA1" }],
+          PolicyRoles: [{ RoleName: "AWSSupport", RoleId: "AROA1" }],
+        }),
+        { roles: ["AWSSupport"], users: [], groups: ["support"] },
+      );
+      assert.throws(
+        () => policyEntitiesFromCli({ PolicyUsers: [{ UserId: "AIDA1" }] }),
+        (error: unknown) => isUnreadable(error) && /PolicyUsers\[0\]\.UserName/.test(error.message),
       );
     });
   });
