@@ -20,6 +20,7 @@ import {
 import { mfaPolicyAttached } from "./rules/mfa-policy-attached";
 import {
   ec2Imdsv2Check,
+  iamExternalAccessAnalyzerEnabled,
   iamPasswordPolicy,
   iamPolicyInUse,
   iamPolicyNoStatementsWithAdminAccess,
@@ -63,6 +64,7 @@ export const RULES: readonly RuleDefinition[] = [
   iamUserNoPoliciesCheck,
   iamPolicyNoStatementsWithAdminAccess,
   iamPolicyInUse,
+  iamExternalAccessAnalyzerEnabled,
   naclNoUnrestrictedSshRdp,
   ec2Imdsv2Check,
 ] as RuleDefinition[];

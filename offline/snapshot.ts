@@ -29,6 +29,7 @@ import {
   securityGroupFromConfiguration,
 } from "../functions/rules/exposed-ports/evaluate";
 import {
+  accessAnalyzersFromCli,
   customerManagedPoliciesFromCli,
   networkAclFromConfiguration,
   passwordPolicyFromCli,
@@ -76,6 +77,12 @@ export const OPTIONAL_SNAPSHOT_FILES = {
     expected:
       'the output of `aws iam list-virtual-mfa-devices`: {"VirtualMFADevices": [...]}, one page or a list of pages',
     without: "whether the root user's MFA device is hardware is not judged",
+  },
+  accessAnalyzers: {
+    file: "access-analyzers.json",
+    expected:
+      'the output of `aws accessanalyzer list-analyzers` in the snapshot\'s region: {"analyzers": [...]}',
+    without: "IAM Access Analyzer is not judged",
   },
   supportAccessEntities: {
     file: "support-access-entities.json",
@@ -223,6 +230,7 @@ export function readSnapshot(dir: string): Snapshot {
     OPTIONAL_SNAPSHOT_FILES.virtualMfaDevices,
     virtualMfaDevicesFromCli,
   );
+  const accessAnalyzers = optional(OPTIONAL_SNAPSHOT_FILES.accessAnalyzers, accessAnalyzersFromCli);
   const supportAccessEntities = optional(
     OPTIONAL_SNAPSHOT_FILES.supportAccessEntities,
     policyEntitiesFromCli,
@@ -254,6 +262,7 @@ export function readSnapshot(dir: string): Snapshot {
       ...(virtualMfaDevices === undefined ? {} : { virtualMfaDevices }),
       ...(customerManagedPolicies === undefined ? {} : { customerManagedPolicies }),
       ...(supportAccessEntities === undefined ? {} : { supportAccessEntities }),
+      ...(accessAnalyzers === undefined ? {} : { accessAnalyzers }),
       users,
       groupPolicies: details.groupPolicies,
       credentialReport: report.report,

@@ -8,6 +8,7 @@ import type { CredentialReport } from "./credential-report";
 import type { InstanceSecurityGroups, SecurityGroupIngress } from "./exposed-ports/evaluate";
 import type { GroupPolicies, UserPolicies } from "./mfa-policy-attached/evaluate";
 import type {
+  AccessAnalyzer,
   CustomerManagedPolicy,
   NetworkAclEntry,
   PolicyEntities,
@@ -58,6 +59,8 @@ export interface AccountView {
   passwordPolicy?: PasswordPolicy | null;
   /** The virtual MFA devices; undefined when the snapshot has no export of them. */
   virtualMfaDevices?: readonly VirtualMfaDevice[];
+  /** The region's IAM Access Analyzers; undefined when the snapshot has no export of them. */
+  accessAnalyzers?: readonly AccessAnalyzer[];
   /** Who holds AWSSupportAccess; undefined when the snapshot has no export of it. */
   supportAccessEntities?: PolicyEntities;
   /** Customer managed policies by policy id; undefined when the snapshot has no export of them. */

@@ -130,6 +130,12 @@ describe("managed rules of the cis-foundations rule set", () => {
     ["iam-user-no-policies-check", "IAM_USER_NO_POLICIES_CHECK", ["AWS::IAM::User"], undefined],
     ["iam-policy-in-use", "IAM_POLICY_IN_USE", undefined, "TwentyFour_Hours"],
     [
+      "iam-external-access-analyzer-enabled",
+      "IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED",
+      undefined,
+      "TwentyFour_Hours",
+    ],
+    [
       "iam-policy-no-statements-with-admin-access",
       "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
       ["AWS::IAM::Policy"],
@@ -195,6 +201,7 @@ describe("managed rules of the cis-foundations rule set", () => {
     });
     assert.deepEqual(names(regional).sort(), [
       "ec2-imdsv2-check",
+      "iam-external-access-analyzer-enabled",
       "nacl-no-unrestricted-ssh-rdp",
       "restricted-ssh",
       "vpc-default-security-group-closed",

@@ -237,6 +237,8 @@ describe("npm start (offline plan)", function () {
       assert.deepEqual(failing("iam-policy-no-statements-with-admin-access"), [
         "LegacyAdministrator",
       ]);
+      // The region's only analyzer looks for unused access, not external access.
+      assert.deepEqual(failing("iam-external-access-analyzer-enabled"), ["111122223333"]);
       // AWSSupportAccess is attached only to a group nobody is in.
       assert.deepEqual(failing("iam-policy-in-use"), ["arn:aws:iam::aws:policy/AWSSupportAccess"]);
       assert.deepEqual(failing("iam-root-access-key-check"), []);

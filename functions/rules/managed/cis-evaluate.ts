@@ -16,6 +16,9 @@
  * - nacl-no-unrestricted-ssh-rdp: a network ACL with an inbound allow entry from 0.0.0.0/0 or ::/0
  *   covering 22 or 3389 (TCP, UDP or all traffic) is NON_COMPLIANT, whatever the entries before it;
  * - ec2-imdsv2-check: an instance whose metadata options do not require tokens is NON_COMPLIANT;
+ * - iam-external-access-analyzer-enabled: no IAM Access Analyzer for external access (type
+ *   ACCOUNT or ORGANIZATION) that is ACTIVE in the region: NON_COMPLIANT (unused-access analyzers
+ *   do not count);
  * - iam-policy-in-use (with AWSSupportAccess, CIS's support role): the policy attached to no
  *   IAM role, no user and no group with a member is NON_COMPLIANT;
  * - iam-policy-no-statements-with-admin-access: a customer managed policy whose default version
@@ -253,6 +256,43 @@ export function evaluateImdsv2(instance: {
         "NON_COMPLIANT",
         `The instance metadata service accepts IMDSv1 (httpTokens ${instance.httpTokens ?? "not set"}).`,
       );
+}
+
+/** An IAM Access Analyzer of the region, as `aws accessanalyzer list-analyzers` lists it. */
+export interface AccessAnalyzer {
+  name: string;
+  type: string;
+  status: string;
+}
+
+/** The analyzer types that look for external access (the others find unused access). */
+const EXTERNAL_ACCESS_TYPES = ["ACCOUNT", "ORGANIZATION"];
+
+export function evaluateExternalAccessAnalyzer(
+  accountId: string,
+  analyzers: readonly AccessAnalyzer[] | undefined,
+): Verdict | undefined {
+  if (!analyzers) return undefined;
+  const verdict = verdictFor(ACCOUNT_RESOURCE_TYPE, accountId);
+  const active = analyzers.find(
+    (analyzer) => EXTERNAL_ACCESS_TYPES.includes(analyzer.type) && analyzer.status === "ACTIVE",
+  );
+  return active
+    ? verdict("COMPLIANT", `IAM Access Analyzer ${active.name} (${active.type}) is active.`)
+    : verdict(
+        "NON_COMPLIANT",
+        "No IAM Access Analyzer for external access is active in the region.",
+      );
+}
+
+/** From `aws accessanalyzer list-analyzers`: `{"analyzers": [...]}`. */
+export function accessAnalyzersFromCli(document: unknown): AccessAnalyzer[] {
+  const root = readObject(document, "document");
+  return readList(root.analyzers, "analyzers").map((item, index) => {
+    const analyzer = readObject(item, `analyzers[${index}]`);
+    const field = (name: string) => readText(analyzer[name], `analyzers[${index}].${name}`);
+    return { name: field("name"), type: field("type"), status: field("status") };
+  });
 }
 
 /** Who holds a policy, as `aws iam list-entities-for-policy` lists them, by name. */

@@ -12,6 +12,7 @@ import {
   PASSWORD_CHARACTER_CLASSES,
   PasswordPolicyParameters,
   evaluateAdminAccessPolicy,
+  evaluateExternalAccessAnalyzer,
   evaluateConsoleMfa,
   evaluateImdsv2,
   evaluateNetworkAcl,
@@ -210,6 +211,21 @@ export const iamPolicyInUse: ManagedRuleDefinition<PolicyInUseParameters> = {
     );
   },
 };
+
+export const iamExternalAccessAnalyzerEnabled = withoutParameters({
+  name: "iam-external-access-analyzer-enabled",
+  ruleSets: CIS,
+  cis: ["1.20"],
+  identifier: "IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED",
+  description: () => "IAM Access Analyzer looks for external access in this region.",
+  resourceTypes: [RESOURCE_TYPES.account],
+  onChange: false,
+  periodic: "TwentyFour_Hours",
+  // Analyzers are regional: every region needs one.
+  global: false,
+  mirror: (account) =>
+    present(evaluateExternalAccessAnalyzer(account.accountId, account.accessAnalyzers)),
+});
 
 export const naclNoUnrestrictedSshRdp = withoutParameters({
   name: "nacl-no-unrestricted-ssh-rdp",

@@ -6,6 +6,8 @@ import {
   customerManagedPoliciesFromCli,
   evaluateAdminAccessPolicy,
   evaluatePolicyInUse,
+  evaluateExternalAccessAnalyzer,
+  accessAnalyzersFromCli,
   policyEntitiesFromCli,
   evaluateConsoleMfa,
   evaluateImdsv2,
@@ -519,6 +521,42 @@ describe("CIS managed rule mirrors (offline evaluation)", () => {
       assert.throws(
         () => policyEntitiesFromCli({ PolicyUsers: [{ UserId: "AIDA1" }] }),
         (error: unknown) => isUnreadable(error) && /PolicyUsers\[0\]\.UserName/.test(error.message),
+      );
+    });
+  });
+
+  describe("iam-external-access-analyzer-enabled", () => {
+    const analyzer = (type: string, status = "ACTIVE") => ({ name: `a-${type}`, type, status });
+    const cases: Array<[string, object[], string]> = [
+      ["an active account analyzer", [analyzer("ACCOUNT")], "COMPLIANT"],
+      ["an active organization analyzer", [analyzer("ORGANIZATION")], "COMPLIANT"],
+      ["only an unused-access analyzer", [analyzer("ACCOUNT_UNUSED_ACCESS")], "NON_COMPLIANT"],
+      [
+        "an account analyzer still being created",
+        [analyzer("ACCOUNT", "CREATING")],
+        "NON_COMPLIANT",
+      ],
+      ["no analyzer", [], "NON_COMPLIANT"],
+    ];
+    for (const [scenario, analyzers, compliance] of cases) {
+      it(`${scenario}: ${compliance}`, () => {
+        const verdict = evaluateExternalAccessAnalyzer(ACCOUNT, analyzers as never);
+        assert.equal(verdict?.compliance, compliance);
+        assert.equal(verdict?.resourceType, "AWS::::Account");
+      });
+    }
+
+    it("judges nothing without the export, and reads the CLI's output", () => {
+      assert.equal(evaluateExternalAccessAnalyzer(ACCOUNT, undefined), undefined);
+      assert.deepEqual(
+        accessAnalyzersFromCli({
+          analyzers: [{ arn: "arn:x", name: "external", type: "ACCOUNT", status: "ACTIVE" }],
+        }),
+        [{ name: "external", type: "ACCOUNT", status: "ACTIVE" }],
+      );
+      assert.throws(
+        () => accessAnalyzersFromCli({ analyzers: [{ name: "x", type: "ACCOUNT" }] }),
+        (error: unknown) => isUnreadable(error) && /analyzers\[0\]\.status/.test(error.message),
       );
     });
   });
