@@ -2,6 +2,7 @@
  * aws-sdk-client-mock helpers: the IAM action behind every command a handler sent, so a test can
  * prove a role grants exactly the calls its handler makes.
  */
+import { GenerateCredentialReportCommand, GetCredentialReportCommand } from "@aws-sdk/client-iam";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 
 type AnyStub = AwsStub<any, any, any>;
@@ -64,4 +65,14 @@ export function stubClients<Name extends string>(
     afterEach(() => actions.record(Object.fromEntries(names.map((name) => [name, stubs[name]]))));
   };
   return Object.assign(stubs, { actions, install });
+}
+
+/** IAM answering that the credential report is ready, and with it (GetCredentialReport's shape). */
+export function stubCredentialReport(iam: AnyStub, csv: string, generatedTime: Date): void {
+  iam.on(GenerateCredentialReportCommand).resolves({ State: "COMPLETE" });
+  iam.on(GetCredentialReportCommand).resolves({
+    Content: new TextEncoder().encode(csv),
+    ReportFormat: "text/csv",
+    GeneratedTime: generatedTime,
+  });
 }

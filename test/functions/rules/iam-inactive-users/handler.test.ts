@@ -16,7 +16,7 @@ import { PERMISSIONS, createHandler } from "../../../../functions/rules/iam-inac
 import { REPORT_REUSE_MS } from "../../../../functions/shared/credential-report-rule";
 import { INACTIVE_USERS_PARAMETERS } from "../../../../functions/rules/iam-inactive-users/parameters";
 import { configEvent, configurationItem, fixtureText } from "../../../helpers/fixtures";
-import { stubClients, memoryLogger } from "../../../helpers/sdk";
+import { memoryLogger, stubClients, stubCredentialReport } from "../../../helpers/sdk";
 
 const aws = stubClients({ config: ConfigServiceClient, iam: IAMClient });
 
@@ -63,12 +63,7 @@ function handler(remainingMs = 240_000) {
 const REPORT_GENERATED = new Date("2025-05-31T00:00:00Z");
 
 function reportReady(csv = CSV) {
-  aws.iam.on(GenerateCredentialReportCommand).resolves({ State: "COMPLETE" });
-  aws.iam.on(GetCredentialReportCommand).resolves({
-    Content: new TextEncoder().encode(csv),
-    ReportFormat: "text/csv",
-    GeneratedTime: REPORT_GENERATED,
-  });
+  stubCredentialReport(aws.iam, csv, REPORT_GENERATED);
 }
 
 function evaluations() {

@@ -4,7 +4,6 @@ import {
   PutEvaluationsCommand,
 } from "@aws-sdk/client-config-service";
 import {
-  GenerateCredentialReportCommand,
   GetCredentialReportCommand,
   IAMClient,
   ListUsersCommand,
@@ -16,7 +15,12 @@ import {
   createHandler,
 } from "../../../../functions/rules/iam-user-one-active-key/handler";
 import { configEvent, configurationItem, fixtureText } from "../../../helpers/fixtures";
-import { LAMBDA_CONTEXT, memoryLogger, stubClients } from "../../../helpers/sdk";
+import {
+  LAMBDA_CONTEXT,
+  memoryLogger,
+  stubClients,
+  stubCredentialReport,
+} from "../../../helpers/sdk";
 
 const aws = stubClients({ config: ConfigServiceClient, iam: IAMClient });
 
@@ -42,12 +46,7 @@ const ACCOUNT_USERS = [
 ];
 
 function reportReady() {
-  aws.iam.on(GenerateCredentialReportCommand).resolves({ State: "COMPLETE" });
-  aws.iam.on(GetCredentialReportCommand).resolves({
-    Content: new TextEncoder().encode(CSV),
-    ReportFormat: "text/csv",
-    GeneratedTime: REPORT_GENERATED,
-  });
+  stubCredentialReport(aws.iam, CSV, REPORT_GENERATED);
 }
 
 function handler() {
