@@ -3,12 +3,7 @@ import {
   GetResourceConfigHistoryCommand,
   PutEvaluationsCommand,
 } from "@aws-sdk/client-config-service";
-import {
-  GetCredentialReportCommand,
-  IAMClient,
-  ListUsersCommand,
-  User,
-} from "@aws-sdk/client-iam";
+import { GetCredentialReportCommand, IAMClient, ListUsersCommand, User } from "@aws-sdk/client-iam";
 import { strict as assert } from "assert";
 import {
   PERMISSIONS,
