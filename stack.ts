@@ -18,7 +18,7 @@ import {
   RemediationFunction,
   SsmRemediation,
 } from "./components";
-import { memberBaseline, organizationBucketName } from "./organization/baseline";
+import { memberBaseline, memberSettings, organizationBucketName } from "./organization/baseline";
 import { MEMBER_ACCOUNT_PLACEHOLDER } from "./functions/shared/member-account";
 import { PROGRAM_TAG, Settings } from "./config";
 import { remediationsFor, rulesFor } from "./functions/catalog";
@@ -218,8 +218,7 @@ export function createAudit(settings: Settings): AuditOutputs {
   const rules = new OrganizationRules(
     "organization-rules",
     {
-      // Members record IAM in the home region: the IAM rules are deployed there.
-      rules: rulesFor({ ...settings, recordGlobalResources: true }),
+      rules: rulesFor(memberSettings(settings)),
       settings,
       regions,
       homeRegion,

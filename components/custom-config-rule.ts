@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MAX_INPUT_PARAMETERS_LENGTH, inputParametersText } from "../functions/shared/boundary";
 import type { Settings } from "../config";
 import { longestFacts } from "../functions/catalog";
-import type { CustomRuleDefinition, StackFacts } from "../functions/shared/definitions";
+import type { CustomRuleDefinition, RuleBase, StackFacts } from "../functions/shared/definitions";
 import { ruleDescription } from "../functions/shared/definitions";
 import { GuardrailsFunction } from "./guardrails-function";
 
@@ -39,19 +39,7 @@ export class CustomConfigRule<Parameters> extends pulumi.ComponentResource {
     const { definition } = args;
     const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent);
-    // The description follows from the settings alone; the facts go only into the parameters.
-    const description = ruleDescription(
-      definition,
-      definition.fromSettings(args.settings, longestFacts(args.settings)),
-    );
-    const inputParameters = pulumi
-      .output(args.facts)
-      .apply((facts) =>
-        encodedInputParameters(
-          definition,
-          definition.fromSettings(args.settings, facts as StackFacts),
-        ),
-      );
+    const { description, inputParameters } = plannedRule(definition, args.settings, args.facts);
     const lambda = new GuardrailsFunction(
       name,
       {
@@ -115,6 +103,30 @@ export class CustomConfigRule<Parameters> extends pulumi.ComponentResource {
       functionArn: this.functionArn,
     });
   }
+}
+
+/**
+ * What AWS Config is told of a rule: its description, which follows from the settings alone,
+ * and its InputParameters, which also name facts of the deployment (undefined for a rule
+ * without parameters).
+ */
+export function plannedRule<Parameters>(
+  definition: RuleBase<Parameters>,
+  settings: Settings,
+  facts: pulumi.Input<StackFacts>,
+): { description: string; inputParameters: pulumi.Output<string | undefined> } {
+  return {
+    description: ruleDescription(
+      definition,
+      definition.fromSettings(settings, longestFacts(settings)),
+    ),
+    inputParameters: pulumi.output(facts).apply((resolved) => {
+      const parameters = definition.fromSettings(settings, resolved);
+      return Object.keys(definition.parameters.encode(parameters)).length > 0
+        ? encodedInputParameters(definition, parameters)
+        : undefined;
+    }),
+  };
 }
 
 /**

@@ -1,10 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
-import { longestFacts } from "../functions/catalog";
 import type { ManagedRuleDefinition, StackFacts } from "../functions/shared/definitions";
-import { ruleDescription } from "../functions/shared/definitions";
-import { encodedInputParameters } from "./custom-config-rule";
+import { plannedRule } from "./custom-config-rule";
 
 export interface ManagedRulesArgs {
   rules: readonly ManagedRuleDefinition<unknown>[];
@@ -30,32 +28,19 @@ export class ManagedRules extends pulumi.ComponentResource {
     super("guardrails:index:ManagedRules", name, {}, opts);
     const rules: Record<string, aws.cfg.Rule> = {};
     for (const definition of args.rules) {
-      // The description follows from the settings alone; the facts go only into the parameters.
-      const parameters = definition.fromSettings(args.settings, longestFacts(args.settings));
+      const { description, inputParameters } = plannedRule(definition, args.settings, args.facts);
       const scopeTag = definition.scopeTag?.(args.settings);
-      const encoded = definition.parameters.encode(parameters);
       const scope = definition.onChange
         ? {
             complianceResourceTypes: [...definition.resourceTypes],
             ...(scopeTag ? { tagKey: scopeTag.key, tagValue: scopeTag.value } : {}),
           }
         : undefined;
-      const inputParameters =
-        Object.keys(encoded).length > 0
-          ? pulumi
-              .output(args.facts)
-              .apply((facts) =>
-                encodedInputParameters(
-                  definition,
-                  definition.fromSettings(args.settings, facts as StackFacts),
-                ),
-              )
-          : undefined;
       rules[definition.name] = new aws.cfg.Rule(
         `${name}-${definition.name}`,
         {
           name: definition.name,
-          description: ruleDescription(definition, parameters),
+          description,
           source: { owner: "AWS", sourceIdentifier: definition.identifier },
           scope,
           inputParameters,

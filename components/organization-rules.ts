@@ -1,15 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
-import { longestFacts } from "../functions/catalog";
 import type { RuleDefinition, StackFacts } from "../functions/shared/definitions";
-import { ruleDescription } from "../functions/shared/definitions";
 import {
   MEMBER_EVALUATION_ROLE,
   memberAccountRuleHandler,
 } from "../functions/shared/member-account";
 import { AUDIT_ROLE_PATHS } from "../organization/member-template";
-import { encodedInputParameters } from "./custom-config-rule";
+import { plannedRule } from "./custom-config-rule";
 import { GuardrailsFunction } from "./guardrails-function";
 
 export interface OrganizationRulesArgs {
@@ -46,23 +44,15 @@ export class OrganizationRules extends pulumi.ComponentResource {
   constructor(name: string, args: OrganizationRulesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("guardrails:index:OrganizationRules", name, {}, opts);
     const parent = { parent: this };
-    const rulesByRegion: Record<string, string[]> = {};
-    for (const region of args.regions) {
-      rulesByRegion[region] = [];
-      for (const definition of args.rules) {
+    const rulesByRegion: Record<string, string[]> = Object.fromEntries(
+      args.regions.map((region) => [region, []]),
+    );
+    for (const definition of args.rules) {
+      const { description, inputParameters } = plannedRule(definition, args.settings, args.facts);
+      for (const region of args.regions) {
         if (definition.global && region !== args.homeRegion) continue;
-        rulesByRegion[region].push(definition.name);
+        rulesByRegion[region]?.push(definition.name);
         const resourceName = `${definition.name}-${region}`;
-        const description = ruleDescription(
-          definition,
-          definition.fromSettings(args.settings, longestFacts(args.settings)),
-        );
-        const inputParameters = pulumi.output(args.facts).apply((facts) => {
-          const parameters = definition.fromSettings(args.settings, facts);
-          return Object.keys(definition.parameters.encode(parameters)).length > 0
-            ? encodedInputParameters(definition, parameters)
-            : undefined;
-        });
         const common = {
           name: definition.name,
           description,

@@ -7,9 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, settingsFromConfig } from "../config";
+import { ConfigError, Settings, settingsFromConfig } from "../config";
 import { Compliance } from "../functions/rules/verdict";
-import { evaluateSnapshot } from "./evaluate";
+import { RuleVerdict, evaluateSnapshot } from "./evaluate";
 import { runProgram, toPulumiConfig } from "./mock-runtime";
 import { planDocument, renderPlan } from "./plan";
 import {
@@ -189,6 +189,15 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     human(`Wrote the report to ${options.html}`);
   }
+  return exitCode(verdicts, options, human);
+}
+
+/** FINDINGS_EXIT_CODE when a verdict matches --fail-on (said on the way), else 0. */
+function exitCode(
+  verdicts: readonly RuleVerdict[],
+  options: Options,
+  human: (text: string) => void,
+): number {
   const matched = verdicts.filter((verdict) => options.failOn.includes(verdict.compliance));
   if (matched.length > 0) {
     human(`--fail-on ${options.failOn.join(",")}: ${matched.length} verdicts match.`);
@@ -204,7 +213,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function organizationReport(
   dir: string,
   accounts: readonly string[],
-  settings: ReturnType<typeof settingsFromConfig>,
+  settings: Settings,
   options: Options,
   human: (text: string) => void,
   stack: ReturnType<typeof readStackFile>,
@@ -240,14 +249,11 @@ async function organizationReport(
     human("");
     await printPlan(stack, options, human, false);
   }
-  const matched = evaluated
-    .flatMap(({ verdicts }) => verdicts)
-    .filter((verdict) => options.failOn.includes(verdict.compliance));
-  if (matched.length > 0) {
-    human(`--fail-on ${options.failOn.join(",")}: ${matched.length} verdicts match.`);
-    return FINDINGS_EXIT_CODE;
-  }
-  return 0;
+  return exitCode(
+    evaluated.flatMap(({ verdicts }) => verdicts),
+    options,
+    human,
+  );
 }
 
 /** A path as people gave it, or relative to where they are when it lies below. */

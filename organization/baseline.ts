@@ -11,6 +11,14 @@ export function organizationBucketName(auditAccountId: string, homeRegion: strin
   return `aws-config-guardrails-${auditAccountId}-${homeRegion}`;
 }
 
+/**
+ * The settings as every member account runs them: each records IAM in its home region, so the
+ * IAM rules (and their remediations) are deployed for it whatever this stack's own region does.
+ */
+export function memberSettings(settings: Settings): Settings {
+  return { ...settings, recordGlobalResources: true };
+}
+
 /** Every call the deployed rules' functions make in the account they judge. */
 export function evaluationPermissions(settings: Settings): string[] {
   return rulesFor(settings).flatMap((rule) =>
@@ -38,16 +46,15 @@ export function memberBaseline(settings: Settings): CloudFormationTemplate {
   if (auditAccountId === undefined || homeRegion === undefined) {
     throw new Error("the member baseline needs auditAccountId and homeRegion");
   }
-  const deploysMfaRule = rulesFor({ ...settings, recordGlobalResources: true }).some(
-    (rule) => rule.name === "mfa-policy-attached",
-  );
+  const member = memberSettings(settings);
+  const deploysMfaRule = rulesFor(member).some((rule) => rule.name === "mfa-policy-attached");
   return memberTemplate({
     auditAccountId,
     homeRegion,
     deliveryBucketName: organizationBucketName(auditAccountId, homeRegion),
     recorderName: settings.recorderName,
-    evaluationPermissions: evaluationPermissions({ ...settings, recordGlobalResources: true }),
-    remediationPermissions: remediationPermissions({ ...settings, recordGlobalResources: true }),
+    evaluationPermissions: evaluationPermissions(member),
+    remediationPermissions: remediationPermissions(member),
     ...(deploysMfaRule
       ? { mfa: { policyName: settings.mfaPolicyName, groupName: settings.mfaGroupName } }
       : {}),

@@ -54,11 +54,7 @@ export interface CredentialReportRule<Parameters extends PeriodicParameters> {
   ): ReportVerdicts;
 }
 
-export function defaultCredentialReportRuleDependencies(): CredentialReportRuleDependencies {
-  return { config: new ConfigServiceClient({}), iam: new IAMClient({}) };
-}
-
-export function createCredentialReportRuleHandler<Parameters extends PeriodicParameters>(
+function createCredentialReportRuleHandler<Parameters extends PeriodicParameters>(
   rule: CredentialReportRule<Parameters>,
   dependencies: CredentialReportRuleDependencies,
 ): RuleHandler {
@@ -145,6 +141,6 @@ export function createCredentialReportRuleHandler<Parameters extends PeriodicPar
 export function credentialReportRuleFactory<Parameters extends PeriodicParameters>(
   rule: CredentialReportRule<Parameters>,
 ): (dependencies?: CredentialReportRuleDependencies) => RuleHandler {
-  return (dependencies = defaultCredentialReportRuleDependencies()) =>
+  return (dependencies = { config: new ConfigServiceClient({}), iam: new IAMClient({}) }) =>
     createCredentialReportRuleHandler(rule, dependencies);
 }

@@ -37,7 +37,7 @@ export interface StackFacts {
 export const RULE_SETS = ["guardrails", "cis-foundations"] as const;
 export type RuleSet = (typeof RULE_SETS)[number];
 
-interface RuleBase<Parameters> {
+export interface RuleBase<Parameters> {
   /** The rule's name in AWS Config, also the name of `disabledRules` and of the reports. */
   name: RuleName;
   /** The sets that include it: it is deployed when the stack chooses any of them. */

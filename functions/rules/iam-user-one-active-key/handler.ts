@@ -12,7 +12,7 @@ export const PERMISSIONS = CREDENTIAL_REPORT_RULE_PERMISSIONS;
 export const createHandler = credentialReportRuleFactory<OneActiveKeyRuleParameters>({
   name: "iam-user-one-active-key",
   parameters: ONE_ACTIVE_KEY_PARAMETERS,
-  evaluate: (users, report, parameters) => evaluateOneActiveKey(users, report, parameters),
+  evaluate: evaluateOneActiveKey,
 });
 
 /** The Lambda entry point when this module is deployed as is. */

@@ -455,21 +455,16 @@ export function passwordPolicyFromCli(document: unknown): PasswordPolicy | null 
 
 /** From `aws iam list-virtual-mfa-devices`: `{"VirtualMFADevices": [...]}`, one page or a list of pages. */
 export function virtualMfaDevicesFromCli(document: unknown): VirtualMfaDevice[] {
-  return elementValues(document).flatMap((page, pageIndex) => {
-    const where = Array.isArray(document) ? `[${pageIndex}].` : "";
-    const root = readObject(page, `${where}document`);
-    return readList(root.VirtualMFADevices, `${where}VirtualMFADevices`).map((item, index) => {
-      const path = `${where}VirtualMFADevices[${index}]`;
-      const device = readObject(item, path);
-      const user =
-        device.User === undefined || device.User === null
-          ? undefined
-          : readObject(device.User, `${path}.User`);
-      return {
-        serialNumber: readText(device.SerialNumber, `${path}.SerialNumber`),
-        ...optionalText("userArn", user?.Arn, `${path}.User.Arn`),
-      };
-    });
+  return listedOnPages(document, "VirtualMFADevices", (item, path) => {
+    const device = readObject(item, path);
+    const user =
+      device.User === undefined || device.User === null
+        ? undefined
+        : readObject(device.User, `${path}.User`);
+    return {
+      serialNumber: readText(device.SerialNumber, `${path}.SerialNumber`),
+      ...optionalText("userArn", user?.Arn, `${path}.User.Arn`),
+    };
   });
 }
 
@@ -478,30 +473,43 @@ export function virtualMfaDevicesFromCli(document: unknown): VirtualMfaDevice[] 
  * default version. The CLI decodes the documents; the API's URL-encoded JSON text is read too.
  */
 export function customerManagedPoliciesFromCli(document: unknown): CustomerManagedPolicy[] {
+  return listedOnPages(document, "Policies", (item, path) => {
+    const policy = readObject(item, path);
+    const versions = readList(policy.PolicyVersionList, `${path}.PolicyVersionList`);
+    const defaultVersion = versions.findIndex(
+      (version) => readObject(version, `${path}.PolicyVersionList`).IsDefaultVersion === true,
+    );
+    if (defaultVersion < 0) {
+      throw unreadable(`${path}.PolicyVersionList`, "no version with IsDefaultVersion true");
+    }
+    const versionPath = `${path}.PolicyVersionList[${defaultVersion}].Document`;
+    const text = (versions[defaultVersion] as Record<string, unknown>).Document;
+    return {
+      policyId: readText(policy.PolicyId, `${path}.PolicyId`),
+      policyName: readText(policy.PolicyName, `${path}.PolicyName`),
+      document: readObject(
+        typeof text === "string" ? policyDocumentFromText(text, versionPath) : text,
+        versionPath,
+      ),
+    };
+  });
+}
+
+/**
+ * The items of `field` on one page of a CLI listing, or on each of a list of pages (several
+ * calls saved together), each read with its path for messages.
+ */
+function listedOnPages<T>(
+  document: unknown,
+  field: string,
+  read: (item: unknown, path: string) => T,
+): T[] {
   return elementValues(document).flatMap((page, pageIndex) => {
     const where = Array.isArray(document) ? `[${pageIndex}].` : "";
     const root = readObject(page, `${where}document`);
-    return readList(root.Policies, `${where}Policies`).map((item, index) => {
-      const path = `${where}Policies[${index}]`;
-      const policy = readObject(item, path);
-      const versions = readList(policy.PolicyVersionList, `${path}.PolicyVersionList`);
-      const defaultVersion = versions.findIndex(
-        (version) => readObject(version, `${path}.PolicyVersionList`).IsDefaultVersion === true,
-      );
-      if (defaultVersion < 0) {
-        throw unreadable(`${path}.PolicyVersionList`, "no version with IsDefaultVersion true");
-      }
-      const versionPath = `${path}.PolicyVersionList[${defaultVersion}].Document`;
-      const text = (versions[defaultVersion] as Record<string, unknown>).Document;
-      return {
-        policyId: readText(policy.PolicyId, `${path}.PolicyId`),
-        policyName: readText(policy.PolicyName, `${path}.PolicyName`),
-        document: readObject(
-          typeof text === "string" ? policyDocumentFromText(text, versionPath) : text,
-          versionPath,
-        ),
-      };
-    });
+    return readList(root[field], `${where}${field}`).map((item, index) =>
+      read(item, `${where}${field}[${index}]`),
+    );
   });
 }
 

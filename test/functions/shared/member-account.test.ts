@@ -30,6 +30,7 @@ describe("a rule function judging member accounts", () => {
   let clock = new Date("2026-12-01T10:00:00Z");
   let created: string[];
   let invoked: string[];
+  let parameters: Array<string | undefined>;
   const run = (logger = memoryLogger()) =>
     memberAccountRuleHandler({
       rule: "exposed-ports",
@@ -39,6 +40,7 @@ describe("a rule function judging member accounts", () => {
         created.push(key);
         const handler: RuleHandler = (received) => {
           invoked.push(`${key} ${received.accountId}`);
+          parameters.push(received.ruleParameters);
           return Promise.resolve({ rule: "exposed-ports", evaluations: 1, putEvaluationsCalls: 1 });
         };
         return handler;
@@ -50,6 +52,7 @@ describe("a rule function judging member accounts", () => {
   beforeEach(() => {
     created = [];
     invoked = [];
+    parameters = [];
     clock = new Date("2026-12-01T10:00:00Z");
   });
 
@@ -75,6 +78,16 @@ describe("a rule function judging member accounts", () => {
       RoleSessionName: "guardrails-exposed-ports",
       DurationSeconds: 900,
     });
+  });
+
+  it("names the member's own account where the organization's parameters hold the placeholder", async () => {
+    aws.sts.on(AssumeRoleCommand).resolves(credentials(new Date("2026-12-01T10:15:00Z")));
+    const policyArn = "arn:aws:iam::000000000000:policy/DenyActionWithoutMFA";
+    await run()({ ...event(), ruleParameters: JSON.stringify({ policyArn, refreshDays: "7" }) });
+    assert.deepEqual(
+      parameters.map((text) => JSON.parse(text ?? "{}")),
+      [{ policyArn: `arn:aws:iam::${MEMBER}:policy/DenyActionWithoutMFA`, refreshDays: "7" }],
+    );
   });
 
   it("judges nothing, without retrying, where the member role cannot be assumed", async () => {
