@@ -19,7 +19,7 @@ import {
   SsmRemediation,
 } from "./components";
 import { memberBaseline, memberSettings, organizationBucketName } from "./organization/baseline";
-import { MEMBER_ACCOUNT_PLACEHOLDER } from "./functions/shared/member-account";
+import { MEMBER_ACCOUNT_PLACEHOLDER } from "./functions/shared/member-roles";
 import { PROGRAM_TAG, Settings } from "./config";
 import { remediationsFor, rulesFor } from "./functions/catalog";
 import type {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MEMBER_ROLE_NAMES } from "../organization/member-template";
+import { MEMBER_ROLE_NAMES } from "../functions/shared/member-roles";
 import { denyInsecureTransport, lockDownBucket } from "./private-bucket";
 import { serviceTrustPolicy } from "./trust-policy";
 

@@ -2,11 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
 import type { RuleDefinition, StackFacts } from "../functions/shared/definitions";
-import {
-  MEMBER_EVALUATION_ROLE,
-  memberAccountRuleHandler,
-} from "../functions/shared/member-account";
-import { AUDIT_ROLE_PATHS } from "../organization/member-template";
+import { memberAccountRuleHandler } from "../functions/shared/member-account";
+import { MEMBER_ROLE_NAMES } from "../functions/shared/member-roles";
+import { AUDIT_ROLE_PATHS } from "../functions/shared/member-roles";
 import { plannedRule } from "./custom-config-rule";
 import { GuardrailsFunction } from "./guardrails-function";
 
@@ -89,7 +87,7 @@ export class OrganizationRules extends pulumi.ComponentResource {
                 Sid: "MemberAccountsOfTheOrganization",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
-                Resource: pulumi.interpolate`arn:${args.partition}:iam::*:role/${MEMBER_EVALUATION_ROLE}`,
+                Resource: pulumi.interpolate`arn:${args.partition}:iam::*:role/${MEMBER_ROLE_NAMES.evaluation}`,
                 Condition: { StringEquals: { "aws:ResourceOrgID": args.organizationId } },
               },
             ],

@@ -55,6 +55,7 @@ export function memberBaseline(settings: Settings): CloudFormationTemplate {
     recorderName: settings.recorderName,
     evaluationPermissions: evaluationPermissions(member),
     remediationPermissions: remediationPermissions(member),
+    forwardedRules: rulesFor(member).map((rule) => rule.name),
     ...(deploysMfaRule
       ? { mfa: { policyName: settings.mfaPolicyName, groupName: settings.mfaGroupName } }
       : {}),

@@ -5,28 +5,22 @@
  * audit account's functions make in a member account, and no others.
  *
  * Per account and region it holds the configuration recorder (global resource types only in the
- * home region) with its own role, and the delivery channel to the organization's central
- * bucket. In the home region only (IAM is global: a role of the same name in every region's
+ * home region) with its own role, the delivery channel to the organization's central bucket,
+ * and an EventBridge rule forwarding the organization rules' compliance changes to the audit
+ * account's event bus of the region. In the home region only (IAM is global: a role of the same name in every region's
  * stack would collide), it holds the member evaluation role and the member remediation role,
  * each trusting only the audit account's roles of one path, and the MFA policy and group.
  *
  * Pure: no Pulumi, no SDK; the management stack serializes it as the StackSet's template body.
  */
 import { mfaPolicyDocument, PolicyDocument } from "../components/mfa-policy";
-
-/** The path of the audit account's roles that a member role trusts, per kind. */
-export const AUDIT_ROLE_PATHS = {
-  evaluation: "/guardrails/evaluation/",
-  remediation: "/guardrails/remediation/",
-} as const;
-
-/** The member roles' names: the audit account's functions assume them by name in each member. */
-export const MEMBER_ROLE_NAMES = {
-  evaluation: "guardrails-member-evaluation",
-  remediation: "guardrails-member-remediation",
-  /** A prefix: each region's recorder role adds its region. */
-  recorder: "guardrails-member-config-recorder",
-} as const;
+import { organizationChangesPattern } from "../functions/shared/compliance-change";
+import {
+  AUDIT_ROLE_PATHS,
+  CENTRAL_EVENT_BUS,
+  MEMBER_ACCOUNT_PLACEHOLDER,
+  MEMBER_ROLE_NAMES,
+} from "../functions/shared/member-roles";
 
 export interface MemberTemplateInput {
   auditAccountId: string;
@@ -39,6 +33,8 @@ export interface MemberTemplateInput {
   evaluationPermissions: readonly string[];
   /** Every call the audit account's remediation functions make in a member account. */
   remediationPermissions: readonly string[];
+  /** The organization rules whose members' compliance changes go to the audit account's bus. */
+  forwardedRules: readonly string[];
   /** The MFA policy and group the MFA rule and its remediation expect in every account. */
   mfa?: { policyName: string; groupName: string };
 }
@@ -117,6 +113,9 @@ function inMemberAccount(document: PolicyDocument, placeholderAccount: string): 
 }
 
 export function memberTemplate(input: MemberTemplateInput): CloudFormationTemplate {
+  const centralBus = sub(
+    `arn:\${AWS::Partition}:events:\${AWS::Region}:${input.auditAccountId}:event-bus/${CENTRAL_EVENT_BUS}`,
+  );
   const resources: Record<string, CloudFormationResource> = {
     // One per region, named after it: a new account's stacks deploy in no guaranteed region
     // order (automatic deployment ignores the StackSet's), so no region's recorder may wait on
@@ -191,6 +190,52 @@ export function memberTemplate(input: MemberTemplateInput): CloudFormationTempla
         ConfigSnapshotDeliveryProperties: { DeliveryFrequency: "TwentyFour_Hours" },
       },
     },
+    // The audit account's bus of this region, which takes events from the organization's
+    // accounts: EventBridge sends to another account's bus with a role of the sending account.
+    ForwardingRole: {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        RoleName: sub(`${MEMBER_ROLE_NAMES.forwarding}-\${AWS::Region}`),
+        Description:
+          "EventBridge: this region's compliance changes of the organization rules, to the audit account (aws-config-guardrails).",
+        AssumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": sub("${AWS::AccountId}") } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: "central-event-bus",
+            PolicyDocument: {
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: centralBus }],
+            },
+          },
+        ],
+      },
+    },
+    ComplianceForwarding: {
+      Type: "AWS::Events::Rule",
+      Properties: {
+        Description:
+          "Compliance changes of the organization's guardrails rules, to the audit account's event bus.",
+        EventPattern: organizationChangesPattern(input.forwardedRules),
+        State: "ENABLED",
+        Targets: [
+          {
+            Id: "audit-account-event-bus",
+            Arn: centralBus,
+            RoleArn: { "Fn::GetAtt": ["ForwardingRole", "Arn"] },
+          },
+        ],
+      },
+    },
     EvaluationRole: {
       Type: "AWS::IAM::Role",
       Condition: IN_HOME_REGION,
@@ -239,7 +284,7 @@ export function memberTemplate(input: MemberTemplateInput): CloudFormationTempla
     };
   }
   if (input.mfa) {
-    const placeholderAccount = "000000000000";
+    const placeholderAccount = MEMBER_ACCOUNT_PLACEHOLDER;
     resources.MfaPolicy = {
       Type: "AWS::IAM::ManagedPolicy",
       Condition: IN_HOME_REGION,

@@ -48,6 +48,51 @@ export function nonCompliantPattern(ruleName: string, resourceTypes: readonly st
   };
 }
 
+/**
+ * How AWS Config names an organization rule in each member account: "OrgConfigRule-", the
+ * organization rule's name, "-" and a random suffix (e.g. OrgConfigRule-exposed-ports-dbgzf8ba).
+ * A member's compliance changes carry that name, not the organization rule's.
+ */
+export const ORGANIZATION_RULE_PREFIX = "OrgConfigRule-";
+
+/** The organization rule a member account's rule was created for; undefined for any other. */
+export function organizationRuleName(memberRuleName: string): string | undefined {
+  return /^OrgConfigRule-(.+)-[a-z0-9]+$/.exec(memberRuleName)?.[1];
+}
+
+/**
+ * The member accounts' rules created for these organization rules, as an EventBridge match:
+ * by prefix, since the suffix is random. The prefix ends with "-", and no rule of the catalogue
+ * is another's name followed by "-", so each prefix matches one rule's events.
+ */
+export function memberRuleNames(organizationRules: readonly string[]) {
+  return organizationRules.map((name) => ({ prefix: `${ORGANIZATION_RULE_PREFIX}${name}-` }));
+}
+
+/** The compliance changes of members' rules created for these organization rules. */
+export function organizationChangesPattern(organizationRules: readonly string[]) {
+  return {
+    source: ["aws.config"],
+    "detail-type": [COMPLIANCE_CHANGE_DETAIL_TYPE],
+    detail: {
+      messageType: ["ComplianceChangeNotification"],
+      configRuleName: memberRuleNames(organizationRules),
+    },
+  };
+}
+
+/** nonCompliantPattern for an organization rule, matching its rule in every member account. */
+export function organizationNonCompliantPattern(
+  organizationRule: string,
+  resourceTypes: readonly string[],
+) {
+  const pattern = nonCompliantPattern(organizationRule, resourceTypes);
+  return {
+    ...pattern,
+    detail: { ...pattern.detail, configRuleName: memberRuleNames([organizationRule]) },
+  };
+}
+
 export interface ComplianceChangeError extends Error {
   name: "ComplianceChangeError";
 }

@@ -15,7 +15,7 @@ import type { RuleName } from "../catalog";
 import type { Verdict } from "../rules/verdict";
 import type { BoundaryCodec } from "./boundary";
 import type { RemediationHandler } from "./remediation-handler";
-import type { RuleClients } from "./member-account";
+import type { MemberRemediationDependencies, RuleClients } from "./member-account";
 import type { RuleHandler } from "./rule-handler";
 
 /** How often a periodic rule runs (AWS Config's MaximumExecutionFrequency). */
@@ -128,7 +128,12 @@ export interface LambdaRemediationDefinition<
   fromSettings(settings: Settings, facts: StackFacts): Environment;
   /** Exactly the API actions the handler may call in this configuration. */
   permissions(environment: Environment): string[];
-  createHandler: () => RemediationHandler;
+  /**
+   * Makes the Lambda's handler at cold start, with its own clients and `process.env`; given a
+   * member account's clients and environment (in an organization), with those. A module-level
+   * function, for the reason the rules' is.
+   */
+  createHandler: (member?: MemberRemediationDependencies) => RemediationHandler;
   /** An EventBridge schedule, for work no compliance change announces. */
   schedule?(environment: Environment): string | undefined;
   timeoutSeconds: number;

@@ -1,52 +1,49 @@
 /**
- * A rule function of the audit account judging member accounts. An organization rule's event
- * names the member it comes from (`accountId`); the function assumes the member evaluation role
- * there and runs the rule's own handler with clients holding those credentials, so that every
- * read and the PutEvaluations (whose ResultToken is the member's) happen in that account and no
- * other. Which accounts may be assumed into is IAM's to enforce: the function's role may assume
- * the member role only in accounts of the organization (`aws:ResourceOrgID`).
+ * The audit account's functions acting in member accounts. An organization rule's event names
+ * the member it comes from (`accountId`), a member's compliance change forwarded to the central
+ * bus too (`account`, which EventBridge keeps as the account the event happened in). The
+ * function assumes the member role there and runs the rule's or the remediation's own handler
+ * with clients holding those credentials, so that every read, every PutEvaluations (whose
+ * ResultToken is the member's) and every repair happen in that account and no other. Which
+ * accounts may be assumed into is IAM's to enforce: the function's role may assume the member
+ * role only in accounts of the organization (`aws:ResourceOrgID`).
  */
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { ComplianceChangeEvent } from "./compliance-change";
+import { organizationRuleName } from "./compliance-change";
 import type { ConfigRuleEvent } from "./config-event";
 import { Logger, jsonLogger } from "./log";
+import { MEMBER_ACCOUNT_PLACEHOLDER, MEMBER_ROLE_NAMES } from "./member-roles";
+import type { RemediationHandler, RemediationSummary } from "./remediation-handler";
 import type { LambdaContext, RuleHandler, RuleRunSummary } from "./rule-handler";
 
-/** Every client a rule's handler may take: the handler uses those it needs. */
+/** Every client a rule's or a remediation's handler may take: each uses those it needs. */
 export interface RuleClients {
   config: ConfigServiceClient;
   iam: IAMClient;
   ec2: EC2Client;
 }
 
-/** The member account's role the rule functions assume (the member baseline creates it). */
-export const MEMBER_EVALUATION_ROLE = "guardrails-member-evaluation";
-
-/**
- * The account organization rules name in account-relative ARNs (the MFA policy's): one
- * InputParameters serves every member, and the function puts the member's account in its place.
- */
-export const MEMBER_ACCOUNT_PLACEHOLDER = "000000000000";
+/** What a remediation's handler takes in a member account: its clients and its environment. */
+export interface MemberRemediationDependencies extends RuleClients {
+  env: Readonly<Record<string, string | undefined>>;
+}
 
 /** How long assumed credentials last; a run ends well within it (the longest timeout is 5 min). */
 export const MEMBER_SESSION_SECONDS = 900;
 /** A warm function reuses a member's handler until this long before its credentials expire. */
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
+/**
+ * The members a warm function keeps handlers for, the least recently used dropped first: each
+ * holds clients and what its handler caches (a credential report), and an organization may have
+ * hundreds of accounts.
+ */
+export const MAX_CACHED_MEMBERS = 50;
 
 const ACCOUNT_ID = /^\d{12}$/;
-
-export interface MemberAccountOptions {
-  rule: string;
-  /** The rule's handler for one account's clients. */
-  createHandler: (clients: RuleClients) => RuleHandler;
-  sts?: STSClient;
-  /** Clients for credentials (tests point them at an emulator). */
-  clientsFor?: (credentials: Credentials) => RuleClients;
-  log?: Logger;
-  now?: () => Date;
-}
 
 export interface Credentials {
   accessKeyId: string;
@@ -55,23 +52,126 @@ export interface Credentials {
   expiration?: Date;
 }
 
-function defaultClients(credentials: Credentials): RuleClients {
+interface MemberOptions {
+  sts?: STSClient;
+  /** Clients for credentials, in a region (tests point them at an emulator). */
+  clientsFor?: (credentials: Credentials, region?: string) => RuleClients;
+  log?: Logger;
+  now?: () => Date;
+}
+
+export interface MemberAccountOptions extends MemberOptions {
+  rule: string;
+  /** The rule's handler for one account's clients. */
+  createHandler: (clients: RuleClients) => RuleHandler;
+}
+
+export interface MemberRemediationOptions extends MemberOptions {
+  remediation: string;
+  /** The organization rule whose members' compliance changes it repairs. */
+  rule: string;
+  /** The remediation's handler for one account's clients and environment. */
+  createHandler: (dependencies: MemberRemediationDependencies) => RemediationHandler;
+  /** The function's environment, written for the placeholder account (`process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+function defaultClients(credentials: Credentials, region?: string): RuleClients {
   return {
-    config: new ConfigServiceClient({ credentials }),
-    iam: new IAMClient({ credentials }),
-    ec2: new EC2Client({ credentials }),
+    config: new ConfigServiceClient({ credentials, region }),
+    iam: new IAMClient({ credentials, region }),
+    ec2: new EC2Client({ credentials, region }),
+  };
+}
+
+/** The member account's own ARNs where the shared text names the placeholder account. */
+function inMember(text: string, accountId: string): string {
+  return text.replaceAll(`:${MEMBER_ACCOUNT_PLACEHOLDER}:`, `:${accountId}:`);
+}
+
+/** The function's own partition is its members': an organization spans one partition. */
+function partitionOf(context?: LambdaContext): string {
+  return context?.invokedFunctionArn?.split(":")[1] || "aws";
+}
+
+type Assumed<H> = { handler: H } | { denied: { roleArn: string; error: string } };
+
+/**
+ * One handler per member (and region), on credentials of `roleName` assumed there, reused by
+ * a warm function until shortly before they expire.
+ */
+function memberHandlers<H>(
+  roleName: string,
+  sessionName: string,
+  options: MemberOptions,
+  create: (clients: RuleClients, accountId: string) => H,
+) {
+  const sts = options.sts ?? new STSClient({});
+  const clientsFor = options.clientsFor ?? defaultClients;
+  const now = options.now ?? (() => new Date());
+  const members = new Map<string, { handler: H; renewAt: number }>();
+
+  return async (accountId: string, partition: string, region?: string): Promise<Assumed<H>> => {
+    const key = `${accountId} ${region ?? ""}`;
+    const at = now().getTime();
+    const cached = members.get(key);
+    members.delete(key);
+    if (cached && at < cached.renewAt) {
+      members.set(key, cached);
+      return { handler: cached.handler };
+    }
+    const roleArn = `arn:${partition}:iam::${accountId}:role/${roleName}`;
+    let assumed;
+    try {
+      assumed = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: `guardrails-${sessionName}`.slice(0, 64),
+          DurationSeconds: MEMBER_SESSION_SECONDS,
+        }),
+      );
+    } catch (error) {
+      // Not in the organization, or without the member baseline: a retry will not help.
+      if ((error as Error).name === "AccessDenied") {
+        return { denied: { roleArn, error: (error as Error).message } };
+      }
+      throw error;
+    }
+    const credentials = assumed.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
+      throw new Error(`AssumeRole into ${roleArn} returned no credentials`);
+    }
+    const expiration = credentials.Expiration ?? new Date(at + MEMBER_SESSION_SECONDS * 1000);
+    const clients = clientsFor(
+      {
+        accessKeyId: credentials.AccessKeyId,
+        secretAccessKey: credentials.SecretAccessKey,
+        sessionToken: credentials.SessionToken,
+        expiration,
+      },
+      region,
+    );
+    const member = {
+      handler: create(clients, accountId),
+      renewAt: expiration.getTime() - RENEW_BEFORE_MS,
+    };
+    members.set(key, member);
+    for (const oldest of members.keys()) {
+      if (members.size <= MAX_CACHED_MEMBERS) break;
+      members.delete(oldest);
+    }
+    return member;
   };
 }
 
 export function memberAccountRuleHandler(options: MemberAccountOptions): RuleHandler {
-  const sts = options.sts ?? new STSClient({});
-  const clientsFor = options.clientsFor ?? defaultClients;
   const log = options.log ?? jsonLogger;
-  const now = options.now ?? (() => new Date());
-  // Per member, for a warm function: its handler keeps what it caches (the credential report)
-  // for that account only.
-  const members = new Map<string, { handler: RuleHandler; renewAt: number }>();
-
+  const handlerFor = memberHandlers(
+    MEMBER_ROLE_NAMES.evaluation,
+    options.rule,
+    options,
+    (clients) => options.createHandler(clients),
+  );
   const skipped = (reason: string, fields: Record<string, unknown>): RuleRunSummary => {
     log("ERROR", `Rule not evaluated: ${reason}`, { rule: options.rule, ...fields });
     return { rule: options.rule, evaluations: 0, putEvaluationsCalls: 0, skipped: reason };
@@ -82,54 +182,86 @@ export function memberAccountRuleHandler(options: MemberAccountOptions): RuleHan
     if (typeof accountId !== "string" || !ACCOUNT_ID.test(accountId)) {
       return skipped("the event names no member account (accountId)", { accountId });
     }
-    const at = now().getTime();
-    let member = members.get(accountId);
-    if (!member || at >= member.renewAt) {
-      // The function's own partition is its members': an organization spans one partition.
-      const partition = context?.invokedFunctionArn?.split(":")[1] || "aws";
-      const roleArn = `arn:${partition}:iam::${accountId}:role/${MEMBER_EVALUATION_ROLE}`;
-      let assumed;
-      try {
-        assumed = await sts.send(
-          new AssumeRoleCommand({
-            RoleArn: roleArn,
-            RoleSessionName: `guardrails-${options.rule}`.slice(0, 64),
-            DurationSeconds: MEMBER_SESSION_SECONDS,
-          }),
-        );
-      } catch (error) {
-        // Not in the organization, or without the member baseline: a retry will not help.
-        if ((error as Error).name === "AccessDenied") {
-          return skipped("the member evaluation role cannot be assumed", {
-            accountId,
-            roleArn,
-            error: (error as Error).message,
-          });
-        }
-        throw error;
-      }
-      const credentials = assumed.Credentials;
-      if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
-        throw new Error(`AssumeRole into ${roleArn} returned no credentials`);
-      }
-      const expiration = credentials.Expiration ?? new Date(at + MEMBER_SESSION_SECONDS * 1000);
-      member = {
-        handler: options.createHandler(
-          clientsFor({
-            accessKeyId: credentials.AccessKeyId,
-            secretAccessKey: credentials.SecretAccessKey,
-            sessionToken: credentials.SessionToken,
-            expiration,
-          }),
-        ),
-        renewAt: expiration.getTime() - RENEW_BEFORE_MS,
-      };
-      members.set(accountId, member);
+    const member = await handlerFor(accountId, partitionOf(context));
+    if ("denied" in member) {
+      return skipped("the member evaluation role cannot be assumed", {
+        accountId,
+        ...member.denied,
+      });
     }
     const ruleParameters =
       typeof event.ruleParameters === "string"
-        ? event.ruleParameters.replaceAll(`:${MEMBER_ACCOUNT_PLACEHOLDER}:`, `:${accountId}:`)
+        ? inMember(event.ruleParameters, accountId)
         : event.ruleParameters;
     return member.handler({ ...event, ruleParameters }, context);
+  };
+}
+
+/**
+ * A remediation function of the audit account repairing member accounts: for a member rule's
+ * compliance change (rule OrgConfigRule-<rule>-<suffix>), it assumes the member remediation
+ * role in the account the event happened in, in its region, and runs the remediation's own
+ * handler there, with its environment's placeholder account replaced by the member's. The
+ * handler sees the organization rule's name, the one it repairs.
+ */
+export function memberAccountRemediationHandler(
+  options: MemberRemediationOptions,
+): RemediationHandler {
+  const log = options.log ?? jsonLogger;
+  const env = options.env ?? process.env;
+  const handlerFor = memberHandlers(
+    MEMBER_ROLE_NAMES.remediation,
+    options.remediation,
+    options,
+    (clients, accountId) =>
+      options.createHandler({
+        ...clients,
+        env: Object.fromEntries(
+          Object.entries(env).map(([name, value]) => [
+            name,
+            value === undefined ? value : inMember(value, accountId),
+          ]),
+        ),
+      }),
+  );
+  const skipped = (reason: string, fields: Record<string, unknown>): RemediationSummary => {
+    log("WARN", "Event ignored", { remediation: options.remediation, reason, ...fields });
+    return { remediation: options.remediation, mode: "unknown", actions: [], skipped: reason };
+  };
+
+  return async (event: ComplianceChangeEvent, context?: LambdaContext) => {
+    const accountId = event?.account;
+    const memberRule = event?.detail?.configRuleName;
+    if (typeof accountId !== "string" || !ACCOUNT_ID.test(accountId)) {
+      return skipped("the event names no member account (account)", { accountId });
+    }
+    // The detail's account is the one the rule judged: a forwarded event names the same.
+    if (event.detail?.awsAccountId !== undefined && event.detail.awsAccountId !== accountId) {
+      return skipped("the event's account and its detail's account differ", {
+        accountId,
+        detailAccountId: event.detail.awsAccountId,
+      });
+    }
+    const rule = typeof memberRule === "string" ? organizationRuleName(memberRule) : undefined;
+    if (rule !== options.rule) {
+      return skipped(`not a compliance change of the organization rule ${options.rule}`, {
+        configRuleName: memberRule,
+      });
+    }
+    const member = await handlerFor(accountId, partitionOf(context), event.region);
+    if ("denied" in member) {
+      log("ERROR", "Remediation not run: the member remediation role cannot be assumed", {
+        remediation: options.remediation,
+        accountId,
+        ...member.denied,
+      });
+      return {
+        remediation: options.remediation,
+        mode: "unknown",
+        actions: [],
+        skipped: "the member remediation role cannot be assumed",
+      };
+    }
+    return member.handler({ ...event, detail: { ...event.detail, configRuleName: rule } });
   };
 }

@@ -12,11 +12,8 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { strict as assert } from "assert";
 import { createHandler } from "../../functions/rules/iam-inactive-users/handler";
 import type { ConfigRuleEvent } from "../../functions/shared/config-event";
-import {
-  Credentials,
-  MEMBER_EVALUATION_ROLE,
-  memberAccountRuleHandler,
-} from "../../functions/shared/member-account";
+import { Credentials, memberAccountRuleHandler } from "../../functions/shared/member-account";
+import { MEMBER_ROLE_NAMES } from "../../functions/shared/member-roles";
 import { ConfigListener, startConfigListener } from "../helpers/config-listener";
 import { configEvent } from "../helpers/fixtures";
 import { MotoServer, startMoto } from "../helpers/moto";
@@ -143,7 +140,9 @@ describe("a rule function of the audit account judging member B (integration)", 
     await handler(memberEvent(MEMBER_B), {
       invokedFunctionArn: `arn:aws-us-gov:lambda:us-gov-west-1:${AUDIT_ACCOUNT}:function:f`,
     });
-    assert.deepEqual(arns, [`arn:aws-us-gov:iam::${MEMBER_B}:role/${MEMBER_EVALUATION_ROLE}`]);
+    assert.deepEqual(arns, [
+      `arn:aws-us-gov:iam::${MEMBER_B}:role/${MEMBER_ROLE_NAMES.evaluation}`,
+    ]);
   });
 
   it("judges nothing for an event without a member account", async () => {

@@ -20,7 +20,7 @@ import {
 import { strict as assert } from "assert";
 import { parseSettings } from "../../config";
 import { memberBaseline } from "../../organization/baseline";
-import { MEMBER_ROLE_NAMES } from "../../organization/member-template";
+import { MEMBER_ROLE_NAMES } from "../../functions/shared/member-roles";
 import { MotoServer, startMoto } from "../helpers/moto";
 
 const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
@@ -81,13 +81,16 @@ describe("the member baseline on moto's CloudFormation (integration)", function 
     await moto?.stop();
   });
 
-  it("creates no member role outside the home region, only that region's recorder role", async () => {
+  it("creates no member role outside the home region, only that region's recorder and forwarding roles", async () => {
     assert.equal(await createIn("us-east-1"), "CREATE_COMPLETE");
     const roles = (await iam.send(new ListRolesCommand({}))).Roles ?? [];
     assert.deepEqual(
-      roles.map((role) => role.RoleName).filter((name) => name?.startsWith("guardrails-")),
-      [`${MEMBER_ROLE_NAMES.recorder}-us-east-1`],
-      "only that region's recorder role",
+      roles
+        .map((role) => role.RoleName)
+        .filter((name) => name?.startsWith("guardrails-"))
+        .sort(),
+      [`${MEMBER_ROLE_NAMES.recorder}-us-east-1`, `${MEMBER_ROLE_NAMES.forwarding}-us-east-1`],
+      "only that region's regional roles",
     );
   });
 

@@ -3,7 +3,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { strict as assert } from "assert";
 import { parseSettings } from "../../config";
 import { RULES, rulesFor } from "../../functions/catalog";
-import { MEMBER_ACCOUNT_PLACEHOLDER } from "../../functions/shared/member-account";
+import { MEMBER_ACCOUNT_PLACEHOLDER } from "../../functions/shared/member-roles";
 import {
   MOCK_ACCOUNT_ID,
   MOCK_ORGANIZATION_ID,

@@ -1,14 +1,20 @@
 import { strict as assert } from "assert";
 import { mfaPolicyDocument } from "../../components/mfa-policy";
 import { parseSettings } from "../../config";
-import { RULES } from "../../functions/catalog";
+import { RULES, rulesFor } from "../../functions/catalog";
 import {
   evaluationPermissions,
   memberBaseline,
   organizationBucketName,
   remediationPermissions,
 } from "../../organization/baseline";
-import { AUDIT_ROLE_PATHS, MEMBER_ROLE_NAMES } from "../../organization/member-template";
+import {
+  AUDIT_ROLE_PATHS,
+  CENTRAL_EVENT_BUS,
+  MEMBER_ROLE_NAMES,
+} from "../../functions/shared/member-roles";
+import { matchesPattern } from "../helpers/event-pattern";
+import { fixture } from "../helpers/fixtures";
 import { templateProblems } from "../helpers/cloudformation-spec";
 
 const ORGANIZATION = {
@@ -85,8 +91,12 @@ describe("the member baseline template", () => {
     assert.deepEqual(delivery.Condition, {
       StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" },
     });
+    // The regional roles carry their region in their names; every other IAM resource is global.
     for (const [id, resource] of Object.entries(template.Resources)) {
-      if (resource.Type.startsWith("AWS::IAM::") && id !== "RecorderRole") {
+      if (
+        resource.Type.startsWith("AWS::IAM::") &&
+        !["RecorderRole", "ForwardingRole"].includes(id)
+      ) {
         assert.equal(resource.Condition, "InHomeRegion", id);
       }
     }
@@ -188,6 +198,47 @@ describe("the member baseline template", () => {
     assert.equal(
       baseline({ disabledRules: ["mfa-policy-attached"] }).Resources.MfaPolicy,
       undefined,
+    );
+  });
+
+  it("forwards the deployed organization rules' compliance changes, in every region, to the audit account's bus of that region", () => {
+    const template = baseline();
+    const { ComplianceForwarding, ForwardingRole } = template.Resources;
+    assert.equal(ComplianceForwarding?.Condition, undefined);
+    assert.equal(ForwardingRole?.Condition, undefined);
+    const bus = {
+      "Fn::Sub": `arn:\${AWS::Partition}:events:\${AWS::Region}:222233334444:event-bus/${CENTRAL_EVENT_BUS}`,
+    };
+    assert.deepEqual(ComplianceForwarding?.Properties.Targets, [
+      {
+        Id: "audit-account-event-bus",
+        Arn: bus,
+        RoleArn: { "Fn::GetAtt": ["ForwardingRole", "Arn"] },
+      },
+    ]);
+    const deployed = rulesFor(parseSettings({ ...ORGANIZATION, recordGlobalResources: true })).map(
+      (rule) => rule.name,
+    );
+    const pattern = ComplianceForwarding?.Properties.EventPattern;
+    const change = (rule: string) => {
+      const event = fixture<any>("config-events/organization-compliance-change.json");
+      event.detail.configRuleName = rule;
+      return event;
+    };
+    for (const rule of deployed) {
+      assert.equal(matchesPattern(pattern, change(`OrgConfigRule-${rule}-dbgzf8ba`)), true, rule);
+      // The account's own rules (a single-account stack's) stay in the account.
+      assert.equal(matchesPattern(pattern, change(rule)), false, rule);
+    }
+    assert.equal(matchesPattern(pattern, change("OrgConfigRule-someone-elses-dbgzf8ba")), false);
+    // Its role may put events on that bus and nothing else, and only EventBridge of this account
+    // may use it.
+    assert.deepEqual(actions(ForwardingRole as never), ["events:PutEvents"]);
+    const policies = ForwardingRole?.Properties.Policies as any[];
+    assert.deepEqual(policies[0].PolicyDocument.Statement[0].Resource, bus);
+    assert.deepEqual(
+      (ForwardingRole?.Properties.AssumeRolePolicyDocument as any).Statement[0].Condition,
+      { StringEquals: { "aws:SourceAccount": { "Fn::Sub": "${AWS::AccountId}" } } },
     );
   });
 });

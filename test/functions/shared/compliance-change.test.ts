@@ -3,8 +3,12 @@ import {
   COMPLIANCE_CHANGE_DETAIL_TYPE,
   ComplianceChangeEvent,
   nonCompliantPattern,
+  organizationChangesPattern,
+  organizationNonCompliantPattern,
+  organizationRuleName,
   parseComplianceChange,
 } from "../../../functions/shared/compliance-change";
+import { RULES } from "../../../functions/catalog";
 import { matchesPattern } from "../../helpers/event-pattern";
 import { configEvent, fixture } from "../../helpers/fixtures";
 
@@ -107,5 +111,84 @@ describe("compliance-change", () => {
         assert.equal(parseComplianceChange(event), undefined);
       });
     }
+  });
+
+  describe("organization rules in member accounts", () => {
+    const ORGANIZATION_CHANGE = "config-events/organization-compliance-change.json";
+    const memberChange = (change: (event: any) => void = () => {}) => {
+      const event = fixture<ComplianceChangeEvent>(ORGANIZATION_CHANGE);
+      change(event);
+      return event;
+    };
+
+    it("reads the organization rule's name out of the member rule's", () => {
+      assert.equal(organizationRuleName("OrgConfigRule-exposed-ports-dbgzf8ba"), "exposed-ports");
+      assert.equal(
+        organizationRuleName("OrgConfigRule-s3-bucket-versioning-enabled-dbgzf8ba"),
+        "s3-bucket-versioning-enabled",
+      );
+      for (const other of [
+        "exposed-ports",
+        "OrgConfigRule-",
+        "OrgConfigRule-exposed",
+        "orgconfigrule-exposed-ports-dbgzf8ba",
+        "CustomRuleForAccount-conformance-pack-szsm1uv0w",
+      ]) {
+        assert.equal(organizationRuleName(other), undefined, other);
+      }
+    });
+
+    it("selects one organization rule's NON_COMPLIANT results in any member, not an account's own rule of that name", () => {
+      const pattern = organizationNonCompliantPattern("exposed-ports", ["AWS::EC2::SecurityGroup"]);
+      assert.equal(matchesPattern(pattern, memberChange()), true);
+      const others: Array<(event: any) => void> = [
+        (event) => (event.detail.configRuleName = "exposed-ports"),
+        (event) => (event.detail.configRuleName = "OrgConfigRule-iam-inactive-users-dbgzf8ba"),
+        (event) => (event.detail.newEvaluationResult.complianceType = "COMPLIANT"),
+        (event) => (event.detail.resourceType = "AWS::IAM::User"),
+      ];
+      for (const change of others)
+        assert.equal(matchesPattern(pattern, memberChange(change)), false);
+    });
+
+    it("forwards every compliance change of the given organization rules, and of no other rule", () => {
+      const pattern = organizationChangesPattern(["exposed-ports", "mfa-policy-attached"]);
+      assert.equal(matchesPattern(pattern, memberChange()), true);
+      assert.equal(
+        matchesPattern(
+          pattern,
+          memberChange((e) => (e.detail.newEvaluationResult.complianceType = "COMPLIANT")),
+        ),
+        true,
+      );
+      for (const name of [
+        "exposed-ports",
+        "OrgConfigRule-restricted-ssh-dbgzf8ba",
+        "OrgConfigRule-exposed-dbgzf8ba",
+      ]) {
+        assert.equal(
+          matchesPattern(
+            pattern,
+            memberChange((e) => (e.detail.configRuleName = name)),
+          ),
+          false,
+          name,
+        );
+      }
+    });
+
+    it("matches each rule of the catalogue by its own prefix only: no rule name is another's followed by '-'", () => {
+      const names = RULES.map((rule) => rule.name);
+      for (const name of names) {
+        const pattern = organizationChangesPattern([name]);
+        const matched = names.filter((other) =>
+          matchesPattern(
+            pattern,
+            memberChange((e) => (e.detail.configRuleName = `OrgConfigRule-${other}-abcd1234`)),
+          ),
+        );
+        assert.deepEqual(matched, [name]);
+      }
+    });
   });
 });
