@@ -14,14 +14,16 @@ import {
   Notifications,
   OrganizationAudit,
   OrganizationManagement,
+  OrganizationRemediations,
   OrganizationRules,
   RemediationFunction,
   SsmRemediation,
+  complianceChangesRoute,
 } from "./components";
 import { memberBaseline, memberSettings, organizationBucketName } from "./organization/baseline";
 import { MEMBER_ACCOUNT_PLACEHOLDER } from "./functions/shared/member-roles";
 import { PROGRAM_TAG, Settings } from "./config";
-import { remediationsFor, rulesFor } from "./functions/catalog";
+import { isLambdaRemediation, remediationsFor, rulesFor } from "./functions/catalog";
 import type {
   CustomRuleDefinition,
   ManagedRuleDefinition,
@@ -94,7 +96,7 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
 
   const ruleNames = rules.map((rule) => rule.name);
   const notifications = new Notifications("notifications", {
-    ruleNames,
+    routes: [complianceChangesRoute(ruleNames)],
     emails: settings.notificationEmails,
     tags,
   });
@@ -181,6 +183,10 @@ export interface AuditOutputs {
   aggregator: pulumi.Output<string>;
   /** The organization rules, by region. */
   rulesByRegion: Readonly<Record<string, string[]>>;
+  /** The remediation functions, by region. */
+  remediationsByRegion: Readonly<Record<string, string[]>>;
+  /** Where the organization's compliance changes and report-mode remediations are sent. */
+  notificationTopic: pulumi.Output<string>;
 }
 
 /**
@@ -215,10 +221,11 @@ export function createAudit(settings: Settings): AuditOutputs {
     mfaPolicyArn: `arn:${name}:iam::${MEMBER_ACCOUNT_PLACEHOLDER}:policy/${settings.mfaPolicyName}`,
     partition: name,
   }));
+  const member = memberSettings(settings);
   const rules = new OrganizationRules(
     "organization-rules",
     {
-      rules: rulesFor(memberSettings(settings)),
+      rules: rulesFor(member),
       settings,
       regions,
       homeRegion,
@@ -234,9 +241,28 @@ export function createAudit(settings: Settings): AuditOutputs {
     },
     own,
   );
+  // AWS Config's remediation configurations attach to an account's own rules: the members'
+  // organization rules are AWS's, so only the Lambda remediations repair an organization.
+  const remediations = new OrganizationRemediations(
+    "organization-remediations",
+    {
+      remediations: remediationsFor(member).filter(isLambdaRemediation),
+      ruleNames: rulesFor(member).map((rule) => rule.name),
+      settings,
+      regions,
+      homeRegion,
+      organizationId: organization.id,
+      partition,
+      facts,
+      tags,
+    },
+    own,
+  );
   return {
     deliveryBucket: audit.bucketName,
     aggregator: audit.aggregatorName,
     rulesByRegion: rules.rulesByRegion,
+    remediationsByRegion: remediations.remediationsByRegion,
+    notificationTopic: remediations.topicArn,
   };
 }

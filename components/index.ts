@@ -9,3 +9,4 @@ export * from "./ssm-remediation";
 export * from "./organization-management";
 export * from "./organization-audit";
 export * from "./organization-rules";
+export * from "./organization-remediations";

@@ -2,12 +2,40 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPLIANCE_CHANGE_DETAIL_TYPE } from "../functions/shared/compliance-change";
 
+/** Events of one kind the topic receives: an EventBridge rule and how its events read. */
+export interface NotificationRoute {
+  /** The rule's resource name suffix. */
+  name: string;
+  description: string;
+  eventPattern: pulumi.Input<string>;
+  inputTransformer?: aws.types.input.cloudwatch.EventTargetInputTransformer;
+}
+
 export interface NotificationsArgs {
-  /** The rules whose compliance changes are sent: this program's, by name. */
-  ruleNames: pulumi.Input<string>[];
+  /** What the topic receives. */
+  routes: readonly NotificationRoute[];
   /** E-mail subscriptions (each must confirm the e-mail AWS sends). */
   emails: readonly string[];
+  /** The bus the routes' rules watch; the account's default bus when absent. */
+  eventBusName?: pulumi.Input<string>;
+  /** The region of the topic and the rules; the provider's when absent. */
+  region?: string;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** A single account's route: the compliance changes of this program's rules, by name, as text. */
+export function complianceChangesRoute(ruleNames: readonly string[]): NotificationRoute {
+  return {
+    name: "compliance-changes",
+    description:
+      "AWS Config compliance changes of the guardrails rules, to the notification topic.",
+    eventPattern: JSON.stringify({
+      source: ["aws.config"],
+      "detail-type": [COMPLIANCE_CHANGE_DETAIL_TYPE],
+      detail: { messageType: ["ComplianceChangeNotification"], configRuleName: [...ruleNames] },
+    }),
+    inputTransformer: COMPLIANCE_MESSAGE,
+  };
 }
 
 /** The readable message of a compliance change (EventBridge input transformer). */
@@ -27,9 +55,10 @@ export const COMPLIANCE_MESSAGE = {
 };
 
 /**
- * Tells people what the rules found: an SNS topic with e-mail subscriptions, and an
- * EventBridge rule forwarding the compliance changes of this program's rules as readable text.
- * Remediations in report mode send what they would have done to the same topic.
+ * Tells people what the rules found: an SNS topic with e-mail subscriptions, and EventBridge
+ * rules sending it the compliance changes of this program's rules as readable text (and, in an
+ * organization, what the remediations in report mode would have done). A single account's
+ * remediations in report mode send that to the topic directly.
  */
 export class Notifications extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
@@ -37,29 +66,44 @@ export class Notifications extends pulumi.ComponentResource {
   constructor(name: string, args: NotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("guardrails:index:Notifications", name, {}, opts);
     const parent = { parent: this };
-    const topic = new aws.sns.Topic(`${name}-topic`, { tags: args.tags }, parent);
+    const topic = new aws.sns.Topic(
+      `${name}-topic`,
+      { region: args.region, tags: args.tags },
+      parent,
+    );
     args.emails.forEach(
       (email, index) =>
         new aws.sns.TopicSubscription(
           `${name}-email-${index}`,
-          { topic: topic.arn, protocol: "email", endpoint: email },
+          { topic: topic.arn, protocol: "email", endpoint: email, region: args.region },
           parent,
         ),
     );
-    const changes = new aws.cloudwatch.EventRule(
-      `${name}-compliance-changes`,
-      {
-        description:
-          "AWS Config compliance changes of the guardrails rules, to the notification topic.",
-        eventPattern: pulumi.jsonStringify({
-          source: ["aws.config"],
-          "detail-type": [COMPLIANCE_CHANGE_DETAIL_TYPE],
-          detail: { messageType: ["ComplianceChangeNotification"], configRuleName: args.ruleNames },
-        }),
-        tags: args.tags,
-      },
-      parent,
-    );
+    const rules = args.routes.map((route) => {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${route.name}`,
+        {
+          description: route.description,
+          eventPattern: route.eventPattern,
+          eventBusName: args.eventBusName,
+          region: args.region,
+          tags: args.tags,
+        },
+        parent,
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-${route.name}-target`,
+        {
+          rule: rule.name,
+          eventBusName: args.eventBusName,
+          arn: topic.arn,
+          inputTransformer: route.inputTransformer,
+          region: args.region,
+        },
+        parent,
+      );
+      return rule;
+    });
     new aws.sns.TopicPolicy(
       `${name}-topic-policy`,
       {
@@ -73,16 +117,18 @@ export class Notifications extends pulumi.ComponentResource {
               Principal: { Service: "events.amazonaws.com" },
               Action: "sns:Publish",
               Resource: topic.arn,
-              Condition: { ArnEquals: { "aws:SourceArn": changes.arn } },
+              // One rule's ARN as a string, as single-account stacks have always had it.
+              Condition: {
+                ArnEquals: {
+                  "aws:SourceArn":
+                    rules.length === 1 ? rules[0]?.arn : rules.map((rule) => rule.arn),
+                },
+              },
             },
           ],
         }),
+        region: args.region,
       },
-      parent,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-compliance-changes-target`,
-      { rule: changes.name, arn: topic.arn, inputTransformer: COMPLIANCE_MESSAGE },
       parent,
     );
     this.topicArn = topic.arn;

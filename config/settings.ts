@@ -109,6 +109,19 @@ function deploymentProblems(
       }
     }
   }
+  // What an organization cannot do yet: say so rather than deploy less than was asked for.
+  if (settings.accessKeyRemediation === "delete") {
+    problems.push(
+      `${key("accessKeyRemediation")}: "delete" is not available with ${key("deployment")} ${String(settings.deployment)}; accepted: report or deactivate. Deleting after the grace period takes a daily sweep of every member account, which an organization does not have yet.`,
+    );
+  }
+  for (const name of ["defaultSecurityGroupRemediation", "publicSecurityGroupRemediation"]) {
+    if (settings[name] === "automatic") {
+      problems.push(
+        `${key(name)}: "automatic" is not available with ${key("deployment")} ${String(settings.deployment)}; AWS Config attaches SSM remediations to an account's own rules, and a member's organization rules are AWS's. Use the Lambda remediations, or report.`,
+      );
+    }
+  }
   const { homeRegion, regions } = settings as { homeRegion?: string; regions?: string[] };
   if (homeRegion !== undefined && regions !== undefined && !regions.includes(homeRegion)) {
     problems.push(

@@ -147,19 +147,24 @@ function key(type: string, name: string): string {
 /** What AWS would fill in: enough for outputs such as ARNs and auto-names to resolve. */
 function computedState(
   args: pulumi.runtime.MockResourceArgs,
-  region: string,
+  providerRegion: string,
 ): Record<string, unknown> {
   const [provider, module = ""] = args.type.split(":");
   if (provider !== "aws") return {};
   const service = module.split("/")[0] ?? "";
   const name = physicalName(args.name);
+  const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+  // A resource that names its region lives there, whatever its provider's.
+  const region = typeof inputs.region === "string" ? inputs.region : providerRegion;
   const arn =
-    service === "iam"
-      ? // IAM ARNs end with the resource's name: the given one, else the generated one.
-        `arn:aws:iam::${MOCK_ACCOUNT_ID}:${args.type.split(":")[2]?.toLowerCase()}/${iamName(args.inputs as Record<string, unknown> | undefined, name)}`
-      : service === "s3"
-        ? `arn:aws:s3:::${name}`
-        : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${name}`;
+    args.type === "aws:cloudwatch/eventBus:EventBus"
+      ? `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:event-bus/${typeof inputs.name === "string" ? inputs.name : name}`
+      : service === "iam"
+        ? // IAM ARNs end with the resource's name: the given one, else the generated one.
+          `arn:aws:iam::${MOCK_ACCOUNT_ID}:${args.type.split(":")[2]?.toLowerCase()}/${iamName(args.inputs as Record<string, unknown> | undefined, name)}`
+        : service === "s3"
+          ? `arn:aws:s3:::${name}`
+          : `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${name}`;
   return { arn, name, bucket: name };
 }
 

@@ -301,6 +301,16 @@ describe("bad input: stack files (npm start --stack, decoded as the program deco
       },
     ],
     [
+      "an organization asking for repairs it cannot make yet",
+      config(
+        "  guardrails:deployment: audit\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1]\n  guardrails:accessKeyRemediation: delete\n  guardrails:publicSecurityGroupRemediation: automatic",
+      ),
+      {
+        refused:
+          /accessKeyRemediation: "delete" is not available with guardrails:deployment audit; accepted: report or deactivate[\s\S]*publicSecurityGroupRemediation: "automatic" is not available with guardrails:deployment audit/,
+      },
+    ],
+    [
       "a management stack with everything it needs",
       config(
         '  guardrails:deployment: management\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1, us-east-1]\n  guardrails:auditAccountId: "012233334444"\n  guardrails:organizationTargets: [ou-a1b2-c3d4e5f6]\n  guardrails:excludedAccounts: ["555566667777"]',

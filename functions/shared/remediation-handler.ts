@@ -16,6 +16,7 @@ import {
   parseComplianceChange,
 } from "./compliance-change";
 import { Logger, jsonLogger } from "./log";
+import type { LambdaContext } from "./rule-handler";
 
 /** A step of a plan: what to do, with the details people read in the log and the report. */
 export interface Step {
@@ -104,6 +105,8 @@ interface ScheduledEvent {
 
 export type RemediationHandler = (
   event: ComplianceChangeEvent & ScheduledEvent,
+  /** Lambda's; an organization's function reads its own partition from it. */
+  context?: LambdaContext,
 ) => Promise<RemediationSummary>;
 
 export function createRemediationHandler<

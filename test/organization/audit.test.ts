@@ -1,3 +1,9 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
 import { CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { strict as assert } from "assert";
@@ -13,7 +19,8 @@ import {
 import { organizationBucketName } from "../../organization/baseline";
 import { createAudit, createGuardrails } from "../../stack";
 import { startConfigListener } from "../helpers/config-listener";
-import { configEvent } from "../helpers/fixtures";
+import { matchesPattern } from "../helpers/event-pattern";
+import { configEvent, fixture } from "../helpers/fixtures";
 import { invokeSerialized } from "../helpers/lambda-process";
 import { startMoto } from "../helpers/moto";
 import { buildStack, jsonInput, only, resourcesOfType, within } from "../helpers/program";
@@ -100,26 +107,201 @@ describe("deployment audit (the delegated administrator)", () => {
     }
   });
 
-  it("lets each function do one thing itself: assume the member evaluation role in the organization's accounts", () => {
-    const roles = resourcesOfType(run, "aws:iam/role:Role").filter(
-      (r) => r.name.endsWith("-role") && r.name !== "organization-aggregator-role",
-    );
-    assert.ok(roles.length > 0);
-    for (const role of roles) assert.equal(role.inputs.path, "/guardrails/evaluation/");
-    for (const policy of resourcesOfType(run, "aws:iam/rolePolicy:RolePolicy")) {
-      const statements = jsonInput(policy, "policy").Statement;
-      assert.deepEqual(
-        statements.map((s: any) => s.Sid),
-        ["MemberAccountsOfTheOrganization", "OwnLogGroup", "Tracing"],
-      );
+  it("lets each function do one thing itself: assume its kind of member role in the organization's accounts", () => {
+    const functions = resourcesOfType(run, "guardrails:index:GuardrailsFunction");
+    assert.ok(functions.length > 0);
+    for (const component of functions) {
+      const kind = component.name.startsWith("remediate-") ? "remediation" : "evaluation";
+      const inside = within(run, "guardrails:index:GuardrailsFunction", component.name);
+      assert.equal(only(inside, "aws:iam/role:Role").inputs.path, `/guardrails/${kind}/`);
+      const statements = jsonInput(
+        only(inside, "aws:iam/rolePolicy:RolePolicy"),
+        "policy",
+      ).Statement;
       assert.deepEqual(statements[0], {
         Sid: "MemberAccountsOfTheOrganization",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: "arn:aws:iam::*:role/guardrails-member-evaluation",
+        Resource: `arn:aws:iam::*:role/guardrails-member-${kind}`,
         Condition: { StringEquals: { "aws:ResourceOrgID": MOCK_ORGANIZATION_ID } },
       });
+      const region = String(only(inside, "aws:lambda/function:Function").inputs.region);
+      // Report mode (the defaults of MFA and exposed ports): its records to its region's bus.
+      const reports = /^remediate-(exposed-ports|mfa-policy)-/.test(component.name);
+      assert.deepEqual(
+        statements.slice(1),
+        [
+          ...(reports
+            ? [
+                {
+                  Sid: "ReportDestination",
+                  Effect: "Allow",
+                  Action: "events:PutEvents",
+                  Resource: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:event-bus/aws-config-guardrails`,
+                },
+              ]
+            : []),
+          ...statements.slice(reports ? 2 : 1),
+        ],
+        component.name,
+      );
+      assert.deepEqual(
+        statements.slice(reports ? 2 : 1).map((s: any) => s.Sid),
+        ["OwnLogGroup", "Tracing"],
+        component.name,
+      );
     }
+  });
+
+  it("runs each remediation once per region (the IAM ones in the home region), on its rule's NON_COMPLIANT changes from members", () => {
+    const functions = resourcesOfType(run, "aws:lambda/function:Function")
+      .filter((f) => f.name.startsWith("remediate-"))
+      .map((f) => `${String(f.inputs.region)} ${f.name.replace(/-[a-z]+-[a-z]+-\d-function$/, "")}`)
+      .sort();
+    const expected = AUDIT.regions
+      .flatMap((region) => [
+        `${region} remediate-exposed-ports`,
+        ...(region === AUDIT.homeRegion
+          ? [`${region} remediate-mfa-policy`, `${region} remediate-access-keys`]
+          : []),
+      ])
+      .sort();
+    assert.deepEqual(functions, expected);
+    const memberChange = (rule: string, resourceType: string) => {
+      const event = fixture<any>("config-events/organization-compliance-change.json");
+      event.detail.configRuleName = `OrgConfigRule-${rule}-dbgzf8ba`;
+      event.detail.resourceType = resourceType;
+      return event;
+    };
+    for (const region of AUDIT.regions) {
+      const trigger = resourcesOfType(run, "aws:cloudwatch/eventRule:EventRule").find(
+        (r) => r.name === `remediate-exposed-ports-${region}-on-noncompliant`,
+      );
+      assert.equal(trigger?.inputs.region, region);
+      assert.equal(trigger?.inputs.eventBusName, "aws-config-guardrails");
+      const pattern = jsonInput(trigger, "eventPattern");
+      assert.equal(
+        matchesPattern(pattern, memberChange("exposed-ports", "AWS::EC2::SecurityGroup")),
+        true,
+      );
+      assert.equal(matchesPattern(pattern, memberChange("exposed-ports", "AWS::IAM::User")), false);
+      assert.equal(
+        matchesPattern(pattern, memberChange("restricted-ssh", "AWS::EC2::SecurityGroup")),
+        false,
+      );
+      const permission = resourcesOfType(run, "aws:lambda/permission:Permission").find(
+        (p) => p.name === `remediate-exposed-ports-${region}-on-noncompliant-invoke`,
+      );
+      assert.equal(permission?.inputs.principal, "events.amazonaws.com");
+      assert.match(
+        String(permission?.inputs.sourceArn),
+        /remediate-exposed-ports-.*-on-noncompliant/,
+      );
+    }
+    // The MFA remediation's environment names every member's policy through the placeholder.
+    const mfa = resourcesOfType(run, "aws:lambda/function:Function").find((f) =>
+      f.name.startsWith("remediate-mfa-policy-eu-west-1"),
+    );
+    assert.equal(
+      (mfa?.inputs.environment as any).variables.POLICY_ARN,
+      `arn:aws:iam::${MEMBER_ACCOUNT_PLACEHOLDER}:policy/DenyActionWithoutMFA`,
+    );
+  });
+
+  it("routes what the report-mode remediations would have done to the topic, from their region's bus", () => {
+    const reports = resourcesOfType(run, "aws:cloudwatch/eventRule:EventRule").find(
+      (r) => r.inputs.region === "eu-west-1" && /remediation-reports/.test(r.name),
+    );
+    const pattern = jsonInput(reports as never, "eventPattern");
+    const functions = resourcesOfType(run, "aws:lambda/function:Function").filter((f) =>
+      f.name.startsWith("remediate-"),
+    );
+    for (const fn of functions) {
+      const arn = `arn:aws:lambda:${String(fn.inputs.region)}:${MOCK_ACCOUNT_ID}:${fn.name}-0a1b2c3`;
+      // A Lambda destination's record names the function with its version.
+      const record = {
+        source: "lambda",
+        "detail-type": "Lambda Function Invocation Result - Success",
+        resources: [`${arn}:$LATEST`],
+        detail: { requestContext: { functionArn: `${arn}:$LATEST` } },
+      };
+      const inReportMode = /remediate-(exposed-ports|mfa-policy)-/.test(fn.name);
+      assert.equal(matchesPattern(pattern, record), inReportMode, fn.name);
+      const destination = resourcesOfType(
+        run,
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+      ).find((d) => d.inputs.functionName === `${fn.name}-0a1b2c3`);
+      assert.equal(
+        (destination?.inputs.destinationConfig as any)?.onSuccess.destination,
+        inReportMode
+          ? `arn:aws:events:${String(fn.inputs.region)}:${MOCK_ACCOUNT_ID}:event-bus/aws-config-guardrails`
+          : undefined,
+        fn.name,
+      );
+    }
+  });
+
+  it("keeps each region's central bus to the members' forwarding roles in the organization", () => {
+    const buses = resourcesOfType(run, "aws:cloudwatch/eventBus:EventBus");
+    assert.deepEqual(buses.map((b) => b.inputs.region).sort(), [...AUDIT.regions].sort());
+    for (const bus of buses) assert.equal(bus.inputs.name, "aws-config-guardrails");
+    const policies = resourcesOfType(run, "aws:cloudwatch/eventBusPolicy:EventBusPolicy");
+    assert.equal(policies.length, AUDIT.regions.length);
+    for (const policy of policies) {
+      const statements = jsonInput(policy, "policy").Statement;
+      assert.deepEqual(statements, [
+        {
+          Sid: "MemberForwardingRoles",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "events:PutEvents",
+          Resource: `arn:aws:events:${String(policy.inputs.region)}:${MOCK_ACCOUNT_ID}:event-bus/aws-config-guardrails`,
+          Condition: {
+            StringEquals: { "aws:PrincipalOrgID": MOCK_ORGANIZATION_ID },
+            ArnLike: {
+              "aws:PrincipalArn": "arn:aws:iam::*:role/guardrails-member-event-forwarding-*",
+            },
+          },
+        },
+      ]);
+    }
+  });
+
+  it("sends every region's compliance changes and reports to one topic in the home region", () => {
+    const topic = only(run, "aws:sns/topic:Topic");
+    assert.equal(topic.inputs.region, "eu-west-1");
+    const rules = resourcesOfType(run, "aws:cloudwatch/eventRule:EventRule").filter(
+      (r) => !r.name.startsWith("remediate-"),
+    );
+    const homeBus = `arn:aws:events:eu-west-1:${MOCK_ACCOUNT_ID}:event-bus/aws-config-guardrails`;
+    const targets = resourcesOfType(run, "aws:cloudwatch/eventTarget:EventTarget");
+    for (const region of AUDIT.regions) {
+      const here = rules.filter((r) => r.inputs.region === region);
+      assert.deepEqual(
+        here.map((r) => (/compliance-changes/.test(r.name) ? "changes" : "reports")).sort(),
+        ["changes", "reports"],
+        region,
+      );
+      for (const rule of here) {
+        const target = targets.find((t) => t.name === `${rule.name}-target`);
+        if (region === "eu-west-1") {
+          assert.match(
+            String(target?.inputs.arn),
+            /^arn:aws:sns:eu-west-1:\d{12}:organization-remediations-notifications-topic/,
+          );
+        } else {
+          assert.equal(target?.inputs.arn, homeBus, rule.name);
+          assert.ok(String(target?.inputs.roleArn).length > 0, "with the forwarding role");
+        }
+      }
+    }
+    const changes = rules.find(
+      (r) => r.inputs.region === "eu-west-1" && /compliance-changes/.test(r.name),
+    );
+    const event = fixture<any>("config-events/organization-compliance-change.json");
+    assert.equal(matchesPattern(jsonInput(changes as never, "eventPattern"), event), true);
+    event.detail.configRuleName = "exposed-ports";
+    assert.equal(matchesPattern(jsonInput(changes as never, "eventPattern"), event), false);
   });
 
   it("names each member's own MFA policy through the placeholder account", () => {
@@ -265,6 +447,120 @@ describe("an organization rule's function, as uploaded, judging member B on moto
       );
     } finally {
       await Promise.all([moto.stop(), listener.stop()]);
+    }
+  });
+});
+
+describe("an organization remediation, as uploaded, repairing member B on moto", function () {
+  this.timeout(120_000);
+
+  it("revokes the exposure in B from B's compliance change, and changes nothing in A or the audit account", async () => {
+    const run = await plan({ ...AUDIT, exposedPortsRemediation: "revoke" });
+    const fn = only(
+      within(run, "guardrails:index:GuardrailsFunction", "remediate-exposed-ports-eu-west-1"),
+      "aws:lambda/function:Function",
+    );
+    const code = (fn.inputs.code as any).__archive["__index.js"].text as string;
+    const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+    const moto = await startMoto();
+    const region = "eu-west-1";
+    const clients: EC2Client[] = [];
+    try {
+      const ec2In = async (account: string | undefined) => {
+        const base = { accessKeyId: "testing", secretAccessKey: "testing" };
+        let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } =
+          base;
+        if (account) {
+          const sts = new STSClient({ region, endpoint: moto.endpoint, credentials: base });
+          const assumed = (
+            await sts.send(
+              new AssumeRoleCommand({
+                RoleArn: `arn:aws:iam::${account}:role/setup`,
+                RoleSessionName: "s",
+              }),
+            )
+          ).Credentials;
+          sts.destroy();
+          credentials = {
+            accessKeyId: assumed?.AccessKeyId ?? "",
+            secretAccessKey: assumed?.SecretAccessKey ?? "",
+            sessionToken: assumed?.SessionToken,
+          };
+        }
+        const client = new EC2Client({ region, endpoint: moto.endpoint, credentials });
+        clients.push(client);
+        return client;
+      };
+      // The same exposure in member B, member A and the audit account (moto's default).
+      const accounts = { B: "210987654321", A: "444455556666", audit: undefined };
+      const groups: Record<string, { client: EC2Client; groupId: string }> = {};
+      for (const [label, account] of Object.entries(accounts)) {
+        const client = await ec2In(account);
+        const { GroupId } = await client.send(
+          new CreateSecurityGroupCommand({ GroupName: "web", Description: "web" }),
+        );
+        await client.send(
+          new AuthorizeSecurityGroupIngressCommand({
+            GroupId,
+            IpPermissions: [
+              {
+                IpProtocol: "tcp",
+                FromPort: 22,
+                ToPort: 22,
+                IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "10.0.0.0/8" }],
+              },
+            ],
+          }),
+        );
+        groups[label] = { client, groupId: GroupId ?? "" };
+      }
+      const cidrs = async (label: string) => {
+        const { client, groupId } = groups[label] as { client: EC2Client; groupId: string };
+        const rules = await client.send(
+          new DescribeSecurityGroupRulesCommand({
+            Filters: [{ Name: "group-id", Values: [groupId] }],
+          }),
+        );
+        return (rules.SecurityGroupRules ?? [])
+          .filter((rule) => !rule.IsEgress)
+          .map((rule) => rule.CidrIpv4)
+          .sort();
+      };
+      const event = fixture<any>("config-events/organization-compliance-change.json");
+      event.detail.resourceId = groups.B?.groupId;
+      const outcome = await invokeSerialized(code, event, {
+        ...variables,
+        AWS_ENDPOINT_URL_STS: moto.endpoint,
+        AWS_ENDPOINT_URL_EC2: moto.endpoint,
+      });
+      assert.equal(outcome.error, undefined, `${outcome.stdout}\n${outcome.stderr}`);
+      assert.deepEqual(
+        (outcome.result as any).actions.map((a: any) => a.outcome),
+        ["done"],
+        JSON.stringify(outcome.result),
+      );
+      assert.deepEqual(
+        await cidrs("B"),
+        ["10.0.0.0/8"],
+        "B's exposure revoked, its private CIDR kept",
+      );
+      assert.deepEqual(await cidrs("A"), ["0.0.0.0/0", "10.0.0.0/8"], "member A untouched");
+      assert.deepEqual(
+        await cidrs("audit"),
+        ["0.0.0.0/0", "10.0.0.0/8"],
+        "audit account untouched",
+      );
+
+      // The same change again finds nothing left to do.
+      const replay = await invokeSerialized(code, event, {
+        ...variables,
+        AWS_ENDPOINT_URL_STS: moto.endpoint,
+        AWS_ENDPOINT_URL_EC2: moto.endpoint,
+      });
+      assert.deepEqual((replay.result as any).actions, []);
+    } finally {
+      for (const client of clients) client.destroy();
+      await moto.stop();
     }
   });
 });

@@ -1,9 +1,15 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { strict as assert } from "assert";
 import type { ConfigRuleEvent } from "../../../functions/shared/config-event";
-import { memberAccountRuleHandler } from "../../../functions/shared/member-account";
+import type { ComplianceChangeEvent } from "../../../functions/shared/compliance-change";
+import {
+  MAX_CACHED_MEMBERS,
+  memberAccountRemediationHandler,
+  memberAccountRuleHandler,
+} from "../../../functions/shared/member-account";
+import { MEMBER_ACCOUNT_PLACEHOLDER } from "../../../functions/shared/member-roles";
 import type { RuleHandler } from "../../../functions/shared/rule-handler";
-import { configEvent } from "../../helpers/fixtures";
+import { configEvent, fixture } from "../../helpers/fixtures";
 import { memoryLogger, stubClients } from "../../helpers/sdk";
 
 const aws = stubClients({ sts: STSClient });
@@ -118,4 +124,135 @@ describe("a rule function judging member accounts", () => {
       assert.equal(aws.sts.calls().length, 0);
     });
   }
+});
+
+describe("a remediation function repairing member accounts", () => {
+  aws.install();
+  let received: Array<{
+    key: string;
+    region?: string;
+    env: Record<string, unknown>;
+    rule?: string;
+  }>;
+  const run = (logger = memoryLogger()) =>
+    memberAccountRemediationHandler({
+      remediation: "remediate-mfa-policy",
+      rule: "mfa-policy-attached",
+      sts: new STSClient({}),
+      env: {
+        MODE: "attach",
+        POLICY_ARN: `arn:aws:iam::${MEMBER_ACCOUNT_PLACEHOLDER}:policy/DenyActionWithoutMFA`,
+      },
+      createHandler: (dependencies) => {
+        const { key, region } = dependencies as unknown as { key: string; region?: string };
+        return (change) => {
+          received.push({
+            key,
+            region,
+            env: { ...dependencies.env },
+            rule: change.detail?.configRuleName,
+          });
+          return Promise.resolve({
+            remediation: "remediate-mfa-policy",
+            mode: "attach",
+            actions: [],
+          });
+        };
+      },
+      clientsFor: (given, region) => ({ key: given.accessKeyId, region }) as never,
+      log: logger.log,
+      now: () => new Date("2026-12-01T10:00:00Z"),
+    });
+  const change = (edit: (event: any) => void = () => {}): ComplianceChangeEvent => {
+    const event = fixture<any>("config-events/organization-compliance-change.json");
+    event.detail.configRuleName = "OrgConfigRule-mfa-policy-attached-x7k2m9qa";
+    edit(event);
+    return event;
+  };
+  beforeEach(() => {
+    received = [];
+    aws.sts.on(AssumeRoleCommand).resolves(credentials(new Date("2026-12-01T10:15:00Z")));
+  });
+
+  it("assumes the remediation role of the event's account, in its region, with the member's own ARNs", async () => {
+    const summary = await run()(change(), {
+      invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:f",
+    });
+    assert.equal(summary.skipped, undefined);
+    assert.deepEqual(
+      aws.sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleArn),
+      [`arn:aws:iam::${MEMBER}:role/guardrails-member-remediation`],
+    );
+    assert.deepEqual(received, [
+      {
+        key: `ASIA${new Date("2026-12-01T10:15:00Z").getTime()}`,
+        region: "eu-west-1",
+        env: {
+          MODE: "attach",
+          POLICY_ARN: `arn:aws:iam::${MEMBER}:policy/DenyActionWithoutMFA`,
+        },
+        // The handler sees the organization rule it repairs.
+        rule: "mfa-policy-attached",
+      },
+    ]);
+  });
+
+  const ignored: Array<[string, (event: any) => void, RegExp]> = [
+    ["without an account", (e) => delete e.account, /names no member account/],
+    [
+      "whose detail names another account",
+      (e) => (e.detail.awsAccountId = "444455556666"),
+      /differ/,
+    ],
+    [
+      "of an account's own rule of that name",
+      (e) => (e.detail.configRuleName = "mfa-policy-attached"),
+      /not a compliance change of the organization rule mfa-policy-attached/,
+    ],
+    [
+      "of another organization rule",
+      (e) => (e.detail.configRuleName = "OrgConfigRule-exposed-ports-x7k2m9qa"),
+      /not a compliance change/,
+    ],
+  ];
+  for (const [what, edit, reason] of ignored) {
+    it(`assumes nothing for an event ${what}`, async () => {
+      const summary = await run()(change(edit));
+      assert.match(String(summary.skipped), reason);
+      assert.equal(aws.sts.commandCalls(AssumeRoleCommand).length, 0);
+      assert.deepEqual(received, []);
+    });
+  }
+
+  it("repairs nothing, with an error logged, where the member role cannot be assumed", async () => {
+    aws.sts
+      .on(AssumeRoleCommand)
+      .rejects(Object.assign(new Error("not authorized"), { name: "AccessDenied" }));
+    const logger = memoryLogger();
+    const summary = await run(logger)(change());
+    assert.match(String(summary.skipped), /member remediation role cannot be assumed/);
+    assert.ok(logger.lines.some((line) => line.level === "ERROR"));
+    assert.deepEqual(received, []);
+  });
+
+  it(`keeps handlers for at most ${MAX_CACHED_MEMBERS} members, dropping the least recently used`, async () => {
+    const handler = run();
+    const account = (n: number) => String(100000000000 + n);
+    for (let n = 0; n <= MAX_CACHED_MEMBERS; n++) {
+      await handler(
+        change((e) => ((e.account = account(n)), (e.detail.awsAccountId = account(n)))),
+      );
+      if (n === 0) continue;
+      // The first member stays in use.
+      await handler(
+        change((e) => ((e.account = account(0)), (e.detail.awsAccountId = account(0)))),
+      );
+    }
+    const assumed = () => aws.sts.commandCalls(AssumeRoleCommand).length;
+    assert.equal(assumed(), MAX_CACHED_MEMBERS + 1);
+    await handler(change((e) => ((e.account = account(0)), (e.detail.awsAccountId = account(0)))));
+    assert.equal(assumed(), MAX_CACHED_MEMBERS + 1, "the member in use is kept");
+    await handler(change((e) => ((e.account = account(1)), (e.detail.awsAccountId = account(1)))));
+    assert.equal(assumed(), MAX_CACHED_MEMBERS + 2, "the least recently used was dropped");
+  });
 });
