@@ -27,7 +27,11 @@ import {
   SteadyResult,
 } from "./child";
 import { OfflineResult } from "./offline";
-import { FUNCTION_POLICY_LIMIT_BYTES, invokePolicySizes } from "./organization";
+import {
+  FUNCTION_POLICY_LIMIT_BYTES,
+  invokePolicySizes,
+  organizationFootprint,
+} from "./organization";
 import { REPORT_RUNS, ReportResult, measureReport } from "./report";
 import { PAGE_ROWS } from "../offline/report/html";
 import { measurePackages, packagesMarkdown } from "./packages";
@@ -518,6 +522,22 @@ function organizationSection(): string[] {
     ...sizes.map(
       (size) =>
         `| ${int(size.accounts)} | ${int(size.bytes)} | ${size.bytes <= FUNCTION_POLICY_LIMIT_BYTES ? "yes" : "no"} |`,
+    ),
+    "",
+    "What an organization deploys with the stack defaults, counted from the catalogue (the IAM rules",
+    "and their remediations in the home region only): one StackSet instance per member and region;",
+    "the rules AWS Config creates in each member, over its regions; the audit account's functions",
+    "(one per custom rule and per Lambda remediation, per region), which do not grow with members.",
+    "What AWS bills follows from these per member and region: each configuration item recorded, and",
+    "each evaluation the member's rules record (the Cost table's figures, per member, for its own",
+    "users). 17 regions: those every account has enabled by default. Left out: Lambda, EventBridge",
+    "and S3 charges.",
+    "",
+    "| regions | member accounts | StackSet instances | rules per member | rules across members | audit functions |",
+    "|---|---|---|---|---|---|",
+    ...organizationFootprint([1, 4, 17], [10, 50, 200]).map(
+      (f) =>
+        `| ${f.regions} | ${int(f.accounts)} | ${int(f.stackInstances)} | ${int(f.rulesPerMember)} | ${int(f.rulesPerMember * f.accounts)} | ${int(f.auditFunctions)} |`,
     ),
     "",
   ];

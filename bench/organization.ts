@@ -1,11 +1,14 @@
 /**
- * The invoke permission of an organization custom rule's function, written the other way: one
+ * An organization's figures, computed rather than timed. The invoke permission of an
+ * organization custom rule's function, written the other way: one
  * statement per member account (AWS Config of that account, `AWS:SourceAccount`), as Lambda's
  * GetPolicy returns it. What it measures: the policy's size in bytes for N accounts against
  * Lambda's 20 KB per function, with the longest function name this program makes (the rule
  * name and the longest region name). Not a timing.
  */
-import { RULE_NAMES } from "../functions/catalog";
+import { parseSettings } from "../config";
+import { RULE_NAMES, isLambdaRemediation, remediationsFor, rulesFor } from "../functions/catalog";
+import { memberSettings } from "../organization/baseline";
 
 /** Lambda's limit on a function's resource-based policy. */
 export const FUNCTION_POLICY_LIMIT_BYTES = 20 * 1024;
@@ -52,4 +55,44 @@ export function invokePolicySizes(counts: readonly number[]): {
   let fitting = 0;
   while (Buffer.byteLength(policy(fitting + 1)) <= FUNCTION_POLICY_LIMIT_BYTES) fitting++;
   return { sizes, fitting };
+}
+
+/** What an organization deploys for the stack defaults, counted from the catalogue. */
+export interface OrganizationFootprint {
+  regions: number;
+  accounts: number;
+  /** StackSet stack instances: one per member account and region. */
+  stackInstances: number;
+  /** Rules AWS Config creates in each member (OrgConfigRule-...), over all its regions. */
+  rulesPerMember: number;
+  /** Functions in the audit account: custom rules and remediations, per region. */
+  auditFunctions: number;
+}
+
+/**
+ * The organization's size for the stack defaults: the rules and remediations a member account
+ * runs (the IAM ones in the home region only), for R regions and N member accounts.
+ */
+export function organizationFootprint(
+  regionCounts: readonly number[],
+  accountCounts: readonly number[],
+): OrganizationFootprint[] {
+  const settings = memberSettings(parseSettings({}));
+  const rules = rulesFor(settings);
+  const remediations = remediationsFor(settings).filter(isLambdaRemediation);
+  const isGlobal = (ruleName: string) => rules.find((r) => r.name === ruleName)?.global ?? false;
+  const count = (regions: number, global: boolean) => (global ? 1 : regions);
+  return regionCounts.flatMap((regions) =>
+    accountCounts.map((accounts) => ({
+      regions,
+      accounts,
+      stackInstances: regions * accounts,
+      rulesPerMember: rules.reduce((sum, rule) => sum + count(regions, rule.global), 0),
+      auditFunctions:
+        rules
+          .filter((rule) => rule.owner === "CUSTOM_LAMBDA")
+          .reduce((sum, rule) => sum + count(regions, rule.global), 0) +
+        remediations.reduce((sum, r) => sum + count(regions, isGlobal(r.rule)), 0),
+    })),
+  );
 }

@@ -16,6 +16,7 @@ import {
   ProgramRun,
   runProgram,
 } from "../../offline/mock-runtime";
+import { organizationFootprint } from "../../bench/organization";
 import { organizationBucketName } from "../../organization/baseline";
 import { createAudit, createGuardrails } from "../../stack";
 import { startConfigListener } from "../helpers/config-listener";
@@ -361,6 +362,22 @@ describe("deployment audit (the delegated administrator)", () => {
         );
       }
     }
+  });
+});
+
+describe("the bench's organization footprint", () => {
+  it("counts the rules and functions the audit stack plans", async () => {
+    const regions = ["eu-west-1", "us-east-1", "ap-southeast-2"];
+    const run = await plan({ deployment: "audit", homeRegion: "eu-west-1", regions });
+    const [footprint] = organizationFootprint([regions.length], [1]);
+    assert.equal(
+      footprint?.rulesPerMember,
+      resourcesOfType(run, MANAGED).length + resourcesOfType(run, CUSTOM).length,
+    );
+    assert.equal(
+      footprint?.auditFunctions,
+      resourcesOfType(run, "guardrails:index:GuardrailsFunction").length,
+    );
   });
 });
 
