@@ -31,6 +31,9 @@ export function toEvaluation(verdict: Verdict, orderingTimestamp: Date): Evaluat
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
+  // A size below 1 would never advance.
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`chunk size ${size} is not a positive integer`);
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size)
     chunks.push(items.slice(start, start + size));

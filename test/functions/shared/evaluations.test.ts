@@ -97,6 +97,12 @@ describe("evaluations", () => {
       });
     }
 
+    for (const size of [0, -1, 1.5, Number.NaN]) {
+      it(`refuses a batch size of ${size} instead of looping`, () => {
+        assert.throws(() => chunk([1, 2], size), /not a positive integer/);
+      });
+    }
+
     it("leaves its input as it was", () => {
       const items = ["a", "b", "c"];
       assert.deepEqual(chunk(items, 2), [["a", "b"], ["c"]]);

@@ -66,4 +66,13 @@ describe("jsonLogger", () => {
     const line = written.log[0]?.[0] as string;
     assert.ok(line.startsWith('{"level":"WARN","message":"Event ignored",'), line);
   });
+
+  it("keeps its own level and message over fields of the same names", () => {
+    jsonLogger("ERROR", "Rule not evaluated", { level: "INFO", message: "fine", rule: "x" });
+    assert.deepEqual(onlyLine("error"), {
+      level: "ERROR",
+      message: "Rule not evaluated",
+      rule: "x",
+    });
+  });
 });
