@@ -38,6 +38,7 @@ export const RUNTIME_PROVIDED_PACKAGES = [
   "@aws-sdk/client-config-service",
   "@aws-sdk/client-ec2",
   "@aws-sdk/client-iam",
+  "@aws-sdk/client-organizations",
   "@aws-sdk/client-sts",
 ];
 

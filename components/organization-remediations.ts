@@ -13,6 +13,11 @@ import {
   CENTRAL_EVENT_BUS,
   MEMBER_ROLE_NAMES,
 } from "../functions/shared/member-roles";
+import {
+  overridePermissions,
+  remediationOverrides,
+  withOverrides,
+} from "../organization/overrides";
 import { GuardrailsFunction } from "./guardrails-function";
 import { COMPLIANCE_MESSAGE, NotificationRoute, Notifications } from "./notifications";
 import { encodedEnvironment } from "./remediation-function";
@@ -76,7 +81,11 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
       const environment = pulumi
         .output(args.facts)
         .apply((facts) =>
-          encodedEnvironment(definition, definition.fromSettings(args.settings, facts)),
+          withOverrides(
+            definition.name,
+            encodedEnvironment(definition, definition.fromSettings(args.settings, facts)),
+            remediationOverrides(definition, args.settings, facts),
+          ),
         );
       const reports = definition.mode(args.settings) === "report";
       for (const region of args.regions) {
@@ -92,9 +101,9 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
             description: definition.description,
             callbackFactory: () =>
               memberAccountRemediationHandler({ remediation, rule, createHandler }),
-            // Every repair happens in the member, with the member role's credentials; the member
-            // role holds exactly these calls.
-            permissions: [],
+            // Every repair happens in the member, with the member role's credentials (the member
+            // role holds exactly those calls); only its accounts' OUs are read here.
+            permissions: overridePermissions(args.settings),
             statements: [
               {
                 Sid: "MemberAccountsOfTheOrganization",

@@ -5,6 +5,7 @@ import type { RuleDefinition, StackFacts } from "../functions/shared/definitions
 import { memberAccountRuleHandler } from "../functions/shared/member-account";
 import { MEMBER_ROLE_NAMES } from "../functions/shared/member-roles";
 import { AUDIT_ROLE_PATHS } from "../functions/shared/member-roles";
+import { overridePermissions, ruleOverrides, withOverrides } from "../organization/overrides";
 import { plannedRule } from "./custom-config-rule";
 import { GuardrailsFunction } from "./guardrails-function";
 
@@ -45,6 +46,7 @@ export class OrganizationRules extends pulumi.ComponentResource {
     const rulesByRegion: Record<string, string[]> = Object.fromEntries(
       args.regions.map((region) => [region, []]),
     );
+    const overridden = Object.keys(args.settings.accountOverrides).length > 0;
     for (const definition of args.rules) {
       const { description, inputParameters } = plannedRule(definition, args.settings, args.facts);
       for (const region of args.regions) {
@@ -80,8 +82,20 @@ export class OrganizationRules extends pulumi.ComponentResource {
           {
             description,
             callbackFactory: () => memberAccountRuleHandler({ rule: ruleName, createHandler }),
-            // Every call of the rule happens in the member, with the member role's credentials.
-            permissions: [],
+            // Every call of the rule happens in the member, with the member role's credentials;
+            // only its accounts' OUs, for the overrides, are read here.
+            permissions: overridePermissions(args.settings),
+            environment: overridden
+              ? pulumi
+                  .output(args.facts)
+                  .apply((facts) =>
+                    withOverrides(
+                      resourceName,
+                      {},
+                      ruleOverrides(definition, args.settings, facts as StackFacts),
+                    ),
+                  )
+              : undefined,
             statements: [
               {
                 Sid: "MemberAccountsOfTheOrganization",

@@ -59,6 +59,7 @@ export const ORGANIZATION_KEYS = [
   "auditAccountId",
   "organizationTargets",
   "excludedAccounts",
+  "accountOverrides",
 ] as const;
 
 /** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
@@ -131,6 +132,71 @@ const tagMap: Check<Record<string, string>> = (value) => {
   if (total > 50)
     throw invalidValue(TAGS_FORM, `${total} tags with the program's own; AWS allows 50`);
   return tags;
+};
+
+/** What one member account, or every account under an organizational unit, may set apart. */
+export const OVERRIDABLE_KEYS = [
+  "exemptUsers",
+  "exposedPortsRemediation",
+  "mfaRemediation",
+  "accessKeyRemediation",
+] as const;
+export type OverridableKey = (typeof OVERRIDABLE_KEYS)[number];
+
+/** One account's or OU's exceptions: more exempt users, other remediation modes. */
+export type AccountOverride = { readonly [K in OverridableKey]?: Settings[K] };
+
+const ACCOUNT_OVERRIDES_FORM = `a map of member account ids (12 digits, quoted) or organizational units (ou-...-...) to settings among ${OVERRIDABLE_KEYS.join(", ")}`;
+const OVERRIDE_TARGET = /^(\d{12}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$/;
+
+/** Every account and setting is checked with that setting's own check, all flaws at once. */
+const accountOverrides: Check<Record<string, AccountOverride>> = (value) => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalidValue(ACCOUNT_OVERRIDES_FORM);
+  }
+  const overrides: Record<string, AccountOverride> = {};
+  const flaws: Array<{ path: string; value: unknown; reason?: string }> = [];
+  for (const [target, override] of Object.entries(value as Record<string, unknown>)) {
+    const at = `[${JSON.stringify(target)}]`;
+    if (!OVERRIDE_TARGET.test(target)) {
+      flaws.push({
+        path: at,
+        value: target,
+        reason: "not an account id or an organizational unit",
+      });
+      continue;
+    }
+    if (typeof override !== "object" || override === null || Array.isArray(override)) {
+      flaws.push({ path: at, value: override, reason: "not a map of settings" });
+      continue;
+    }
+    const checked: Record<string, unknown> = {};
+    for (const [name, setting] of Object.entries(override as Record<string, unknown>)) {
+      if (!(OVERRIDABLE_KEYS as readonly string[]).includes(name)) {
+        flaws.push({
+          path: `${at}.${name}`,
+          value: setting,
+          reason: "not a setting an account may override",
+        });
+        continue;
+      }
+      try {
+        checked[name] = (CONFIG_SCHEMA[name as OverridableKey].check as Check<unknown>)(setting);
+      } catch (error) {
+        if (!isInvalidValue(error)) throw error;
+        for (const flaw of error.flaws) {
+          flaws.push({
+            path: `${at}.${name}${flaw.path}`,
+            value: flaw.path ? flaw.value : setting,
+            reason: flaw.reason ?? `expected ${error.form}`,
+          });
+        }
+      }
+    }
+    overrides[target] = checked;
+  }
+  if (flaws.length > 0) throw invalidValue(ACCOUNT_OVERRIDES_FORM, undefined, flaws);
+  return overrides;
 };
 
 /** Every key this program reads, with its default. The one place defaults live. */
@@ -394,6 +460,13 @@ export const CONFIG_SCHEMA = {
     description:
       "deployment management and audit: member accounts the member baseline and the organization rules leave out.",
     check: listOf(awsAccountId, ACCOUNT_ID_FORM, { key: (account) => account }),
+  },
+  accountOverrides: {
+    type: "object",
+    default: {},
+    description:
+      "Organization deployments: exceptions per member account or OU, e.g. {\"111122223333\": {exemptUsers: [legacy-ci], mfaRemediation: report}}: more exempt users, other remediation modes. An account's own entry wins over its OUs', a nearer OU over a farther one.",
+    check: accountOverrides,
   },
   tags: {
     type: "object",

@@ -5,7 +5,15 @@
  */
 import { boundaryProblems } from "../functions/catalog";
 import { describeInvalid, isInvalidValue } from "../functions/shared/checks";
-import { CONFIG_SCHEMA, ConfigKey, ConfigKeySpec, ORGANIZATION_KEYS, Settings } from "./schema";
+import {
+  AccountOverride,
+  CONFIG_SCHEMA,
+  ConfigKey,
+  ConfigKeySpec,
+  ORGANIZATION_KEYS,
+  OVERRIDABLE_KEYS,
+  Settings,
+} from "./schema";
 import { closest } from "./suggest";
 
 export class ConfigError extends Error {
@@ -110,10 +118,31 @@ function deploymentProblems(
     }
   }
   // What an organization cannot do yet: say so rather than deploy less than was asked for.
-  if (settings.accessKeyRemediation === "delete") {
+  const overrides = (settings.accountOverrides ?? {}) as Record<string, AccountOverride>;
+  const deletes = [
+    ...(settings.accessKeyRemediation === "delete" ? [key("accessKeyRemediation")] : []),
+    ...Object.entries(overrides)
+      .filter(([, override]) => override.accessKeyRemediation === "delete")
+      .map(
+        ([target]) => `${key("accountOverrides")}[${JSON.stringify(target)}].accessKeyRemediation`,
+      ),
+  ];
+  for (const where of deletes) {
     problems.push(
-      `${key("accessKeyRemediation")}: "delete" is not available with ${key("deployment")} ${String(settings.deployment)}; accepted: report or deactivate. Deleting after the grace period takes a daily sweep of every member account, which an organization does not have yet.`,
+      `${where}: "delete" is not available with ${key("deployment")} ${String(settings.deployment)}; accepted: report or deactivate. Deleting after the grace period takes a daily sweep of every member account, which an organization does not have yet.`,
     );
+  }
+  // A function exists only where the stack's mode deploys it: an override may tune it or turn
+  // it off for some accounts, not create it for them.
+  for (const [target, override] of Object.entries(overrides)) {
+    for (const name of OVERRIDABLE_KEYS) {
+      if (name === "exemptUsers") continue;
+      if (override[name] !== undefined && override[name] !== "off" && settings[name] === "off") {
+        problems.push(
+          `${key("accountOverrides")}[${JSON.stringify(target)}].${name}: ${JSON.stringify(override[name])} would turn on a remediation ${key(name)} turns off; set ${key(name)} on the stack, and "off" for the accounts where it must not act.`,
+        );
+      }
+    }
   }
   for (const name of ["defaultSecurityGroupRemediation", "publicSecurityGroupRemediation"]) {
     if (settings[name] === "automatic") {
@@ -129,4 +158,22 @@ function deploymentProblems(
     );
   }
   return problems;
+}
+
+/**
+ * The settings as they apply in one account: the stack's, then each override in `targets`
+ * order (farthest OU first, the account itself last), exempt users added, modes replaced.
+ */
+export function settingsIn(settings: Settings, targets: readonly string[]): Settings {
+  let applied = settings;
+  for (const target of targets) {
+    const override = settings.accountOverrides[target];
+    if (!override) continue;
+    applied = {
+      ...applied,
+      ...override,
+      exemptUsers: [...applied.exemptUsers, ...(override.exemptUsers ?? [])],
+    };
+  }
+  return applied;
 }

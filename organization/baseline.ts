@@ -2,7 +2,7 @@
  * The member baseline for a stack's settings: which calls the audit account's functions make in
  * a member account, read from the rules and remediations those settings deploy.
  */
-import type { Settings } from "../config";
+import { Settings, settingsIn } from "../config";
 import { isLambdaRemediation, longestFacts, remediationsFor, rulesFor } from "../functions/catalog";
 import { CloudFormationTemplate, memberTemplate } from "./member-template";
 
@@ -26,18 +26,29 @@ export function evaluationPermissions(settings: Settings): string[] {
   );
 }
 
-/** Every call the deployed remediation functions make in the account they repair. */
+/**
+ * Every call the deployed remediation functions make in the account they repair, in the
+ * stack's modes and in each override's (one account may be repaired where the others are
+ * reported).
+ */
 export function remediationPermissions(settings: Settings): string[] {
   const facts = longestFacts(settings);
-  return remediationsFor(settings)
-    .filter(isLambdaRemediation)
-    .flatMap((remediation) =>
-      remediation.permissions(
-        remediation.environment.decode(
-          remediation.environment.encode(remediation.fromSettings(settings, facts)),
+  const everywhere = [
+    settings,
+    ...Object.keys(settings.accountOverrides).map((target) => settingsIn(settings, [target])),
+  ];
+  const permissions = everywhere.flatMap((applied) =>
+    remediationsFor(applied)
+      .filter(isLambdaRemediation)
+      .flatMap((remediation) =>
+        remediation.permissions(
+          remediation.environment.decode(
+            remediation.environment.encode(remediation.fromSettings(applied, facts)),
+          ),
         ),
       ),
-    );
+  );
+  return [...new Set(permissions)];
 }
 
 /** The StackSet's template for an organization's settings (deployment management). */

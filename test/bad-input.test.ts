@@ -311,6 +311,34 @@ describe("bad input: stack files (npm start --stack, decoded as the program deco
       },
     ],
     [
+      "account overrides naming what is not an account, a setting no account may change, a bad mode",
+      config(
+        '  guardrails:deployment: audit\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1]\n  guardrails:accountOverrides:\n    o-abcdefghij: {mfaRemediation: report}\n    "111122223333": {forbiddenPorts: ["80"], mfaRemediation: always, exemptUsers: ["bad name"]}',
+      ),
+      {
+        refused:
+          /accountOverrides\["o-abcdefghij"\]: "o-abcdefghij" is invalid \(not an account id or an organizational unit\)[\s\S]*\["111122223333"\]\.forbiddenPorts: \["80"\] is invalid \(not a setting an account may override\)[\s\S]*\["111122223333"\]\.mfaRemediation: "always" is invalid \(expected one of off, report, enforce\)[\s\S]*\["111122223333"\]\.exemptUsers\[0\]: "bad name" is invalid/,
+      },
+    ],
+    [
+      "an account override turning on a remediation the stack turns off, or deleting keys",
+      config(
+        '  guardrails:deployment: audit\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1]\n  guardrails:exposedPortsRemediation: "off"\n  guardrails:accountOverrides:\n    ou-a1b2-c3d4e5f6: {exposedPortsRemediation: revoke, accessKeyRemediation: delete}',
+      ),
+      {
+        refused:
+          /accountOverrides\["ou-a1b2-c3d4e5f6"\]\.accessKeyRemediation: "delete" is not available[\s\S]*accountOverrides\["ou-a1b2-c3d4e5f6"\]\.exposedPortsRemediation: "revoke" would turn on a remediation guardrails:exposedPortsRemediation turns off/,
+      },
+    ],
+    [
+      "account overrides on a single-account stack",
+      config('  guardrails:accountOverrides: {"111122223333": {mfaRemediation: report}}'),
+      {
+        refused:
+          /guardrails:accountOverrides is read only with guardrails:deployment management or audit/,
+      },
+    ],
+    [
       "a management stack with everything it needs",
       config(
         '  guardrails:deployment: management\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1, us-east-1]\n  guardrails:auditAccountId: "012233334444"\n  guardrails:organizationTargets: [ou-a1b2-c3d4e5f6]\n  guardrails:excludedAccounts: ["555566667777"]',

@@ -11,7 +11,9 @@
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { ListParentsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { EncodedOverrides, applyOverrides, namesUnits, readOverrides } from "./account-overrides";
 import type { ComplianceChangeEvent } from "./compliance-change";
 import { organizationRuleName } from "./compliance-change";
 import type { ConfigRuleEvent } from "./config-event";
@@ -54,6 +56,10 @@ export interface Credentials {
 
 interface MemberOptions {
   sts?: STSClient;
+  /** Reads a member's organizational units, with the function's own credentials. */
+  organizations?: OrganizationsClient;
+  /** The function's environment (`process.env`): its overrides per account, and settings. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Clients for credentials, in a region (tests point them at an emulator). */
   clientsFor?: (credentials: Credentials, region?: string) => RuleClients;
   log?: Logger;
@@ -72,8 +78,6 @@ export interface MemberRemediationOptions extends MemberOptions {
   rule: string;
   /** The remediation's handler for one account's clients and environment. */
   createHandler: (dependencies: MemberRemediationDependencies) => RemediationHandler;
-  /** The function's environment, written for the placeholder account (`process.env`). */
-  env?: Readonly<Record<string, string | undefined>>;
 }
 
 function defaultClients(credentials: Credentials, region?: string): RuleClients {
@@ -94,7 +98,31 @@ function partitionOf(context?: LambdaContext): string {
   return context?.invokedFunctionArn?.split(":")[1] || "aws";
 }
 
-type Assumed<H> = { handler: H } | { denied: { roleArn: string; error: string } };
+type Assumed<H> =
+  { handler: H } | { denied: { roleArn: string; error: string } } | { unreadUnits: string };
+
+/**
+ * Where an account's overrides come from, farthest first: the organizational units above it
+ * (only when some override names one), then the account itself.
+ */
+async function targetsOf(
+  accountId: string,
+  overrides: EncodedOverrides,
+  organizations: () => OrganizationsClient,
+): Promise<string[]> {
+  if (!namesUnits(overrides)) return [accountId];
+  const units: string[] = [];
+  let child = accountId;
+  // An organization nests OUs at most five deep under its root.
+  for (let depth = 0; depth < 6; depth++) {
+    const { Parents } = await organizations().send(new ListParentsCommand({ ChildId: child }));
+    const parent = Parents?.[0];
+    if (!parent?.Id || parent.Type !== "ORGANIZATIONAL_UNIT") break;
+    units.unshift(parent.Id);
+    child = parent.Id;
+  }
+  return [...units, accountId];
+}
 
 /**
  * One handler per member (and region), on credentials of `roleName` assumed there, reused by
@@ -104,14 +132,20 @@ function memberHandlers<H>(
   roleName: string,
   sessionName: string,
   options: MemberOptions,
-  create: (clients: RuleClients, accountId: string) => H,
+  create: (clients: RuleClients, accountId: string, targets: readonly string[]) => H,
 ) {
+  const overrides = readOverrides(options.env ?? process.env) ?? {};
+  let organizations = options.organizations;
   const sts = options.sts ?? new STSClient({});
   const clientsFor = options.clientsFor ?? defaultClients;
   const now = options.now ?? (() => new Date());
   const members = new Map<string, { handler: H; renewAt: number }>();
 
-  return async (accountId: string, partition: string, region?: string): Promise<Assumed<H>> => {
+  const handlerFor = async (
+    accountId: string,
+    partition: string,
+    region?: string,
+  ): Promise<Assumed<H>> => {
     const key = `${accountId} ${region ?? ""}`;
     const at = now().getTime();
     const cached = members.get(key);
@@ -119,6 +153,17 @@ function memberHandlers<H>(
     if (cached && at < cached.renewAt) {
       members.set(key, cached);
       return { handler: cached.handler };
+    }
+    let targets: string[];
+    try {
+      targets = await targetsOf(
+        accountId,
+        overrides,
+        () => (organizations ??= new OrganizationsClient({})),
+      );
+    } catch (error) {
+      // Its exceptions unread, the account is neither judged nor repaired with the wrong ones.
+      return { unreadUnits: (error as Error).message };
     }
     const roleArn = `arn:${partition}:iam::${accountId}:role/${roleName}`;
     let assumed;
@@ -152,7 +197,7 @@ function memberHandlers<H>(
       region,
     );
     const member = {
-      handler: create(clients, accountId),
+      handler: create(clients, accountId, targets),
       renewAt: expiration.getTime() - RENEW_BEFORE_MS,
     };
     members.set(key, member);
@@ -162,19 +207,41 @@ function memberHandlers<H>(
     }
     return member;
   };
+  return { handlerFor, overrides };
 }
 
 export function memberAccountRuleHandler(options: MemberAccountOptions): RuleHandler {
   const log = options.log ?? jsonLogger;
-  const handlerFor = memberHandlers(
+  const { handlerFor, overrides } = memberHandlers(
     MEMBER_ROLE_NAMES.evaluation,
     options.rule,
     options,
-    (clients) => options.createHandler(clients),
+    (clients, _accountId, targets) => ({ run: options.createHandler(clients), targets }),
   );
   const skipped = (reason: string, fields: Record<string, unknown>): RuleRunSummary => {
     log("ERROR", `Rule not evaluated: ${reason}`, { rule: options.rule, ...fields });
     return { rule: options.rule, evaluations: 0, putEvaluationsCalls: 0, skipped: reason };
+  };
+
+  /** The organization's parameters as they apply in one member: its ARNs, its exceptions. */
+  const inMemberParameters = (
+    parameters: string | undefined,
+    accountId: string,
+    targets: readonly string[],
+  ): string | undefined => {
+    if (typeof parameters !== "string") return parameters;
+    const own = inMember(parameters, accountId);
+    if (Object.keys(overrides).length === 0) return own;
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(own);
+    } catch {
+      // The rule's own codec reports it as unreadable.
+      return own;
+    }
+    if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) return own;
+    const applied = applyOverrides(decoded as Record<string, string>, overrides, targets);
+    return applied === "off" ? own : JSON.stringify(applied);
   };
 
   return async (event: ConfigRuleEvent, context?: LambdaContext) => {
@@ -183,17 +250,21 @@ export function memberAccountRuleHandler(options: MemberAccountOptions): RuleHan
       return skipped("the event names no member account (accountId)", { accountId });
     }
     const member = await handlerFor(accountId, partitionOf(context));
+    if ("unreadUnits" in member) {
+      return skipped("the account's organizational units cannot be read", {
+        accountId,
+        error: member.unreadUnits,
+      });
+    }
     if ("denied" in member) {
       return skipped("the member evaluation role cannot be assumed", {
         accountId,
         ...member.denied,
       });
     }
-    const ruleParameters =
-      typeof event.ruleParameters === "string"
-        ? inMember(event.ruleParameters, accountId)
-        : event.ruleParameters;
-    return member.handler({ ...event, ruleParameters }, context);
+    const { run, targets } = member.handler;
+    const ruleParameters = inMemberParameters(event.ruleParameters, accountId, targets);
+    return run({ ...event, ruleParameters }, context);
   };
 }
 
@@ -209,23 +280,29 @@ export function memberAccountRemediationHandler(
 ): RemediationHandler {
   const log = options.log ?? jsonLogger;
   const env = options.env ?? process.env;
-  const handlerFor = memberHandlers(
+  const { handlerFor, overrides } = memberHandlers(
     MEMBER_ROLE_NAMES.remediation,
     options.remediation,
     options,
-    (clients, accountId) =>
-      options.createHandler({
-        ...clients,
-        env: Object.fromEntries(
-          Object.entries(env).map(([name, value]) => [
-            name,
-            value === undefined ? value : inMember(value, accountId),
-          ]),
-        ),
-      }),
+    (clients, accountId, targets) => {
+      const own = Object.fromEntries(
+        Object.entries(env).map(([name, value]) => [
+          name,
+          value === undefined ? value : inMember(value, accountId),
+        ]),
+      );
+      const applied = applyOverrides(own, overrides, targets);
+      // Off in this account: no handler, nothing repaired.
+      return applied === "off" ? undefined : options.createHandler({ ...clients, env: applied });
+    },
   );
   const skipped = (reason: string, fields: Record<string, unknown>): RemediationSummary => {
     log("WARN", "Event ignored", { remediation: options.remediation, reason, ...fields });
+    return { remediation: options.remediation, mode: "unknown", actions: [], skipped: reason };
+  };
+  /** An event it should have acted on, and could not: an error to look at. */
+  const notRun = (reason: string, fields: Record<string, unknown>): RemediationSummary => {
+    log("ERROR", `Remediation not run: ${reason}`, { remediation: options.remediation, ...fields });
     return { remediation: options.remediation, mode: "unknown", actions: [], skipped: reason };
   };
 
@@ -249,18 +326,22 @@ export function memberAccountRemediationHandler(
       });
     }
     const member = await handlerFor(accountId, partitionOf(context), event.region);
+    if ("unreadUnits" in member) {
+      return notRun("the account's organizational units cannot be read", {
+        accountId,
+        error: member.unreadUnits,
+      });
+    }
     if ("denied" in member) {
-      log("ERROR", "Remediation not run: the member remediation role cannot be assumed", {
-        remediation: options.remediation,
+      return notRun("the member remediation role cannot be assumed", {
         accountId,
         ...member.denied,
       });
-      return {
-        remediation: options.remediation,
-        mode: "unknown",
-        actions: [],
-        skipped: "the member remediation role cannot be assumed",
-      };
+    }
+    if (!member.handler) {
+      return skipped(`${options.remediation} is off in this account (accountOverrides)`, {
+        accountId,
+      });
     }
     return member.handler({ ...event, detail: { ...event.detail, configRuleName: rule } });
   };

@@ -17,7 +17,12 @@ import {
   runProgram,
 } from "../../offline/mock-runtime";
 import { organizationFootprint } from "../../bench/organization";
-import { organizationBucketName } from "../../organization/baseline";
+import { memberBaseline, organizationBucketName } from "../../organization/baseline";
+import { ListParentsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
+import { mockClient } from "aws-sdk-client-mock";
+import { OVERRIDES_VARIABLE } from "../../functions/shared/account-overrides";
+import { EXEMPT_USERS_CODEC } from "../../functions/shared/boundary";
+import { memberAccountRuleHandler } from "../../functions/shared/member-account";
 import { createAudit, createGuardrails } from "../../stack";
 import { startConfigListener } from "../helpers/config-listener";
 import { matchesPattern } from "../helpers/event-pattern";
@@ -362,6 +367,106 @@ describe("deployment audit (the delegated administrator)", () => {
         );
       }
     }
+  });
+});
+
+describe("deployment audit with accountOverrides", () => {
+  const MEMBER_B = "210987654321";
+  const UNIT = "ou-a1b2-c3d4e5f6";
+  const OVERRIDES = {
+    [MEMBER_B]: { exemptUsers: ["b-legacy"], exposedPortsRemediation: "revoke" },
+    [UNIT]: { mfaRemediation: "off" },
+  };
+  let run: ProgramRun;
+  before(async () => {
+    run = await plan({ ...AUDIT, accountOverrides: OVERRIDES });
+  });
+  const functionOf = (name: string) =>
+    only(within(run, "guardrails:index:GuardrailsFunction", name), "aws:lambda/function:Function");
+  const overridesOf = (name: string) =>
+    JSON.parse((functionOf(name).inputs.environment as any).variables[OVERRIDES_VARIABLE]);
+
+  it("gives each function what its targets change, encoded as the function reads it", () => {
+    assert.deepEqual(overridesOf("iam-inactive-users-eu-west-1"), {
+      [MEMBER_B]: { values: { exemptUsers: '["ci-deployer","b-legacy"]' } },
+    });
+    assert.deepEqual(overridesOf("remediate-exposed-ports-us-east-1"), {
+      [MEMBER_B]: { values: { MODE: "revoke" }, off: false },
+    });
+    assert.deepEqual(overridesOf("remediate-mfa-policy-eu-west-1"), {
+      [MEMBER_B]: { values: { EXEMPT_USERS: '["ci-deployer","b-legacy"]' } },
+      [UNIT]: { values: {}, off: true },
+    });
+  });
+
+  it("lets the functions read OUs, since an override names one", () => {
+    const inside = within(run, "guardrails:index:GuardrailsFunction", "exposed-ports-eu-west-1");
+    const statements = jsonInput(only(inside, "aws:iam/rolePolicy:RolePolicy"), "policy").Statement;
+    assert.deepEqual(statements.find((s: any) => s.Sid === "HandlerCalls")?.Action, [
+      "organizations:ListParents",
+    ]);
+  });
+
+  it("judges member B with its own exempt users, from the planned parameters and environment", async () => {
+    const rule = resourcesOfType(run, CUSTOM).find(
+      (r) => r.inputs.name === "iam-inactive-users" && r.inputs.region === "eu-west-1",
+    );
+    const received: Array<string | undefined> = [];
+    const stsStub = mockClient(STSClient);
+    const organizationsStub = mockClient(OrganizationsClient);
+    try {
+      stsStub.on(AssumeRoleCommand).resolves({
+        Credentials: {
+          AccessKeyId: "ASIAB",
+          SecretAccessKey: "s",
+          SessionToken: "t",
+          Expiration: new Date("2099-01-01T00:00:00Z"),
+        },
+      });
+      organizationsStub
+        .on(ListParentsCommand)
+        .resolves({ Parents: [{ Id: "r-a1b2", Type: "ROOT" }] });
+      const handler = memberAccountRuleHandler({
+        rule: "iam-inactive-users",
+        env: (functionOf("iam-inactive-users-eu-west-1").inputs.environment as any).variables,
+        createHandler: () => (event) => {
+          received.push(event.ruleParameters);
+          return Promise.resolve({ rule: "x", evaluations: 0, putEvaluationsCalls: 0 });
+        },
+        clientsFor: () => ({}) as never,
+        log: () => undefined,
+      });
+      for (const accountId of [MEMBER_B, "444455556666"]) {
+        await handler({
+          ...configEvent("scheduled"),
+          accountId,
+          ruleParameters: String(rule?.inputs.inputParameters),
+        });
+      }
+    } finally {
+      stsStub.restore();
+      organizationsStub.restore();
+    }
+    const exempt = received.map((text) =>
+      EXEMPT_USERS_CODEC.decode(JSON.parse(text ?? "{}").exemptUsers),
+    );
+    assert.deepEqual(exempt, [["ci-deployer", "b-legacy"], ["ci-deployer"]]);
+  });
+
+  it("gives the member remediation role the calls of every account's mode", () => {
+    const template = memberBaseline(
+      parseSettings({
+        deployment: "management",
+        homeRegion: "eu-west-1",
+        regions: AUDIT.regions,
+        auditAccountId: "222233334444",
+        organizationTargets: ["r-a1b2"],
+        accountOverrides: OVERRIDES,
+      }),
+    );
+    const role = template.Resources.RemediationRole as any;
+    const actions: string[] = role.Properties.Policies[0].PolicyDocument.Statement[0].Action;
+    assert.ok(actions.includes("ec2:RevokeSecurityGroupIngress"), actions.join(" "));
   });
 });
 

@@ -1,6 +1,8 @@
+import { ListParentsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { strict as assert } from "assert";
 import type { ConfigRuleEvent } from "../../../functions/shared/config-event";
+import { EncodedOverrides, OVERRIDES_VARIABLE } from "../../../functions/shared/account-overrides";
 import type { ComplianceChangeEvent } from "../../../functions/shared/compliance-change";
 import {
   MAX_CACHED_MEMBERS,
@@ -254,5 +256,115 @@ describe("a remediation function repairing member accounts", () => {
     assert.equal(assumed(), MAX_CACHED_MEMBERS + 1, "the member in use is kept");
     await handler(change((e) => ((e.account = account(1)), (e.detail.awsAccountId = account(1)))));
     assert.equal(assumed(), MAX_CACHED_MEMBERS + 2, "the least recently used was dropped");
+  });
+});
+
+describe("an organization's functions applying accountOverrides", () => {
+  const stubs = stubClients({ sts: STSClient, organizations: OrganizationsClient });
+  stubs.install();
+  const UNIT = "ou-a1b2-c3d4e5f6";
+  const overrides: EncodedOverrides = {
+    [UNIT]: { values: { exemptUsers: '["unit-ci"]' } },
+    [MEMBER]: { values: { exemptUsers: '["b-legacy"]' } },
+  };
+  const env = { [OVERRIDES_VARIABLE]: JSON.stringify(overrides) };
+  let parameters: Array<string | undefined>;
+  const ruleHandler = () =>
+    memberAccountRuleHandler({
+      rule: "iam-inactive-users",
+      sts: new STSClient({}),
+      organizations: new OrganizationsClient({}),
+      env,
+      createHandler: () => (received) => {
+        parameters.push(received.ruleParameters);
+        return Promise.resolve({
+          rule: "iam-inactive-users",
+          evaluations: 0,
+          putEvaluationsCalls: 0,
+        });
+      },
+      clientsFor: () => ({}) as never,
+      log: () => undefined,
+    });
+  const ruleEvent = (accountId: string): ConfigRuleEvent => ({
+    ...configEvent("scheduled"),
+    accountId,
+    ruleParameters: JSON.stringify({ maxInactiveDays: "90", exemptUsers: '["ci"]' }),
+  });
+  beforeEach(() => {
+    parameters = [];
+    stubs.sts.on(AssumeRoleCommand).resolves(credentials(new Date("2099-01-01T00:00:00Z")));
+  });
+
+  it("adds the exempt users of the account's OUs and its own to the rule's parameters", async () => {
+    stubs.organizations
+      .on(ListParentsCommand, { ChildId: MEMBER })
+      .resolves({ Parents: [{ Id: UNIT, Type: "ORGANIZATIONAL_UNIT" }] })
+      .on(ListParentsCommand, { ChildId: UNIT })
+      .resolves({ Parents: [{ Id: "r-a1b2", Type: "ROOT" }] });
+    await ruleHandler()(ruleEvent(MEMBER));
+    assert.deepEqual(JSON.parse(parameters[0] ?? "{}"), {
+      maxInactiveDays: "90",
+      exemptUsers: '["ci","unit-ci","b-legacy"]',
+    });
+  });
+
+  it("leaves another account's parameters as the stack's", async () => {
+    stubs.organizations
+      .on(ListParentsCommand)
+      .resolves({ Parents: [{ Id: "r-a1b2", Type: "ROOT" }] });
+    await ruleHandler()(ruleEvent("444455556666"));
+    assert.deepEqual(JSON.parse(parameters[0] ?? "{}"), {
+      maxInactiveDays: "90",
+      exemptUsers: '["ci"]',
+    });
+  });
+
+  it("judges nothing where the account's OUs cannot be read, and assumes no role", async () => {
+    stubs.organizations.on(ListParentsCommand).rejects(
+      Object.assign(new Error("not a delegated administrator"), {
+        name: "AccessDeniedException",
+      }),
+    );
+    const summary = await ruleHandler()(ruleEvent(MEMBER));
+    assert.match(String(summary.skipped), /organizational units cannot be read/);
+    assert.deepEqual(parameters, []);
+    assert.equal(stubs.sts.commandCalls(AssumeRoleCommand).length, 0);
+  });
+
+  it("repairs nothing in an account whose override turns the remediation off, and repairs the others", async () => {
+    const remediationEnv = {
+      MODE: "revoke",
+      [OVERRIDES_VARIABLE]: JSON.stringify({ [MEMBER]: { values: {}, off: true } }),
+    };
+    const modes: string[] = [];
+    const handler = memberAccountRemediationHandler({
+      remediation: "remediate-exposed-ports",
+      rule: "exposed-ports",
+      sts: new STSClient({}),
+      env: remediationEnv,
+      createHandler: (dependencies) => () => {
+        modes.push(String(dependencies.env.MODE));
+        return Promise.resolve({
+          remediation: "remediate-exposed-ports",
+          mode: "revoke",
+          actions: [],
+        });
+      },
+      clientsFor: () => ({}) as never,
+      log: () => undefined,
+    });
+    const change = (account: string) => {
+      const event = fixture<any>("config-events/organization-compliance-change.json");
+      event.account = account;
+      event.detail.awsAccountId = account;
+      return event as ComplianceChangeEvent;
+    };
+    const off = await handler(change(MEMBER));
+    assert.match(String(off.skipped), /off in this account/);
+    await handler(change("444455556666"));
+    assert.deepEqual(modes, ["revoke"]);
+    // No OU is named: the organization is not asked.
+    assert.equal(stubs.organizations.commandCalls(ListParentsCommand).length, 0);
   });
 });

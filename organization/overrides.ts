@@ -1,0 +1,95 @@
+/**
+ * The stack's `accountOverrides` as an organization's shared functions carry them: per target,
+ * what its settings change in a rule's parameters or a remediation's environment, encoded by
+ * their own codecs (see functions/shared/account-overrides.ts for how they apply).
+ */
+import { Settings, settingsIn } from "../config";
+import {
+  EncodedOverrides,
+  OVERRIDES_VARIABLE,
+  encodedDifference,
+  namesUnits,
+} from "../functions/shared/account-overrides";
+import { MAX_ENVIRONMENT_BYTES, environmentBytes } from "../functions/shared/boundary";
+import type {
+  CustomRuleDefinition,
+  LambdaRemediationDefinition,
+  StackFacts,
+} from "../functions/shared/definitions";
+
+/** What each target changes in a custom rule's InputParameters (exempt users, today). */
+export function ruleOverrides(
+  rule: CustomRuleDefinition<unknown>,
+  settings: Settings,
+  facts: StackFacts,
+): EncodedOverrides {
+  const encode = (applied: Settings) => rule.parameters.encode(rule.fromSettings(applied, facts));
+  const base = encode(settings);
+  return collect(settings, (target) => ({
+    values: encodedDifference(base, encode(settingsIn(settings, [target]))),
+  }));
+}
+
+/** What each target changes in a remediation's environment, and whether it acts there. */
+export function remediationOverrides(
+  remediation: LambdaRemediationDefinition<{ mode: string }>,
+  settings: Settings,
+  facts: StackFacts,
+): EncodedOverrides {
+  const encode = (applied: Settings) =>
+    remediation.environment.encode(remediation.fromSettings(applied, facts));
+  const base = encode(settings);
+  return collect(settings, (target) => {
+    const applied = settingsIn(settings, [target]);
+    if (remediation.mode(applied) === "off") return { values: {}, off: true };
+    // The target names this remediation's mode itself: it turns it back on under an OU that
+    // turned it off.
+    const own = settings.accountOverrides[target] as Partial<Settings>;
+    const namesMode = remediation.mode({ ...own } as Settings) !== undefined;
+    return {
+      values: encodedDifference(base, encode(applied)),
+      ...(namesMode ? { off: false } : {}),
+    };
+  });
+}
+
+/**
+ * A function's environment with these overrides (none when there are none), refused beyond
+ * Lambda's 4 KB: each target's values count, and exempt users add up.
+ */
+export function withOverrides(
+  name: string,
+  variables: Readonly<Record<string, string>>,
+  overrides: EncodedOverrides,
+): Record<string, string> {
+  const environment =
+    Object.keys(overrides).length === 0
+      ? { ...variables }
+      : { ...variables, [OVERRIDES_VARIABLE]: JSON.stringify(overrides) };
+  const bytes = environmentBytes(environment);
+  if (bytes > MAX_ENVIRONMENT_BYTES) {
+    throw new Error(
+      `The environment of ${name} with accountOverrides is ${bytes} bytes; Lambda accepts at most ${MAX_ENVIRONMENT_BYTES}. Fewer or shorter overrides fit.`,
+    );
+  }
+  return environment;
+}
+
+/** The calls an organization's function makes itself for the overrides: reading OUs. */
+export function overridePermissions(settings: Settings): string[] {
+  return namesUnits(settings.accountOverrides) ? ["organizations:ListParents"] : [];
+}
+
+function collect(
+  settings: Settings,
+  overrideOf: (target: string) => EncodedOverrides[string],
+): EncodedOverrides {
+  const collected: Record<string, EncodedOverrides[string]> = {};
+  for (const target of Object.keys(settings.accountOverrides)) {
+    const override = overrideOf(target);
+    if (Object.keys(override.values).length > 0 || override.off !== undefined) {
+      collected[target] = override;
+    }
+  }
+  return collected;
+}
