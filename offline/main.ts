@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, Settings, settingsFromConfig } from "../config";
+import { ConfigError, Settings, settingsFromConfig, settingsIn } from "../config";
+import { namesUnits } from "../functions/shared/account-overrides";
 import { Compliance } from "../functions/rules/verdict";
 import { RuleVerdict, evaluateSnapshot } from "./evaluate";
 import { runProgram, toPulumiConfig } from "./mock-runtime";
@@ -228,10 +229,16 @@ async function organizationReport(
       `${oneAccountOnly.join(", ")} take one account's snapshot; ${dir} holds ${accounts.length} (${accounts.join(", ")}): give one of their folders`,
     );
   }
+  if (namesUnits(settings.accountOverrides)) {
+    human(
+      "Note: the accountOverrides of OUs are not applied: a snapshot does not say which OU its account is in.",
+    );
+  }
   const evaluated = readOrganizationSnapshot(dir, accounts).map((snapshot) => ({
     accountId: snapshot.account.accountId,
     snapshot,
-    verdicts: evaluateSnapshot(snapshot, settings),
+    // The account's own exceptions, as its functions would apply them.
+    verdicts: evaluateSnapshot(snapshot, settingsIn(settings, [snapshot.account.accountId])),
   }));
   if (options.json) {
     process.stdout.write(

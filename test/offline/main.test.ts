@@ -377,6 +377,34 @@ describe("npm start (offline plan)", function () {
       assert.equal(failing(accounts[1] ?? { verdicts: [] }).length, 0);
     });
 
+    it("applies an account's own exceptions to that account only", () => {
+      const audit = stackFile({
+        "guardrails:deployment": "audit",
+        "guardrails:homeRegion": "eu-west-1",
+        "guardrails:regions": ["eu-west-1"],
+        "guardrails:accountOverrides": {
+          [OTHER]: { exemptUsers: ["bob"] },
+          "ou-a1b2-c3d4e5f6": { exemptUsers: ["dave"] },
+        },
+      });
+      const { status, stdout, stderr } = npmStart(
+        "--no-plan",
+        "--stack",
+        audit,
+        "--snapshot",
+        dir,
+        "--json",
+      );
+      assert.equal(status, 0, stderr);
+      assert.match(stderr, /the accountOverrides of OUs are not applied/);
+      const bob = (JSON.parse(stdout) as Array<{ accountId: string; verdicts: any[] }>).map(
+        (account) =>
+          account.verdicts.find((v) => v.rule === "iam-inactive-users" && v.resourceName === "bob")
+            ?.compliance,
+      );
+      assert.deepEqual(bob, ["NON_COMPLIANT", "COMPLIANT"]);
+    });
+
     it("names a folder holding another account's exports, and the reports that take one account", () => {
       const wrong = fs.mkdtempSync(path.join(os.tmpdir(), "org-snapshot-"));
       fs.cpSync(DEMO, path.join(wrong, "999988887777"), { recursive: true });
