@@ -101,6 +101,7 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
     tags,
   });
 
+  const realtime = settings.realtimeRemediation ? { region: stackRegion() } : undefined;
   for (const remediation of remediationsFor(settings)) {
     if (remediation.kind === "lambda") {
       const mode = remediation.mode(settings);
@@ -109,6 +110,7 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
         settings,
         facts,
         reportTopicArn: mode === "report" ? notifications.topicArn : undefined,
+        realtime,
         tags,
       });
       continue;
@@ -131,6 +133,20 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
     rules: ruleNames,
     notificationTopic: notifications.topicArn,
   };
+}
+
+/**
+ * The region the stack deploys to, which real-time repair must know at planning time: IAM's
+ * API calls are forwarded from us-east-1 unless it is that one.
+ */
+function stackRegion(): string {
+  const region = new pulumi.Config("aws").get("region");
+  if (!region) {
+    throw new Error(
+      "guardrails:realtimeRemediation needs aws:region set on the stack (pulumi config set aws:region <region>): IAM's API calls reach EventBridge in us-east-1 only, and are forwarded to the stack's region.",
+    );
+  }
+  return region;
 }
 
 function isCustom(rule: RuleDefinition): rule is CustomRuleDefinition<unknown> {

@@ -5,7 +5,9 @@ import { nonCompliantPattern } from "../functions/shared/compliance-change";
 import type { Settings } from "../config";
 import { longestFacts } from "../functions/catalog";
 import type { LambdaRemediationDefinition, StackFacts } from "../functions/shared/definitions";
+import { apiCallPattern } from "../functions/shared/api-call";
 import { GuardrailsFunction } from "./guardrails-function";
+import { serviceTrustPolicy } from "./trust-policy";
 
 export interface RemediationFunctionArgs<Environment extends { mode: string }> {
   /** The remediation: its rule, handler, permissions per mode, schedule, timeout and memory. */
@@ -16,6 +18,11 @@ export interface RemediationFunctionArgs<Environment extends { mode: string }> {
   facts: pulumi.Input<StackFacts>;
   /** Send each invocation's result (what was done, or would be in report mode) to this topic. */
   reportTopicArn?: pulumi.Input<string>;
+  /**
+   * Real-time repair, where the remediation watches API calls: the stack's region, where the
+   * function is (IAM's calls reach EventBridge in us-east-1 only, and are forwarded from there).
+   */
+  realtime?: { region: string };
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -124,11 +131,85 @@ export class RemediationFunction<Environment extends { mode: string }>
         { parent: this, dependsOn: [publish] },
       );
     }
+    if (args.realtime && definition.apiCalls) {
+      const triggers = variables.apply((encoded) =>
+        (definition.apiCalls?.(definition.environment.decode(encoded)) ?? []).map(apiCallPattern),
+      );
+      const services = definition.apiCalls(planned).map((trigger) => trigger.service);
+      services.forEach((service, index) => {
+        const eventPattern = triggers.apply((patterns) => JSON.stringify(patterns[index]));
+        const description = `${definition.rule}: ${definition.description} On the API call (CloudTrail).`;
+        trigger(`api-call-${index}`, { description, eventPattern });
+        if (service === "iam" && args.realtime?.region !== GLOBAL_EVENTS_REGION) {
+          this.forwardGlobalEvents(
+            `${name}-api-call-${index}`,
+            eventPattern,
+            args.realtime?.region ?? "",
+            args.tags,
+          );
+        }
+      });
+    }
     this.functionArn = lambda.function.arn;
     this.eventRuleArn = onChange.arn;
     this.registerOutputs({ functionArn: this.functionArn, eventRuleArn: this.eventRuleArn });
   }
+
+  /**
+   * IAM's calls reach EventBridge in us-east-1 only: a rule there sends them to the default bus
+   * of the function's region, where the function's own rule (same pattern) takes them. Its role
+   * may put events on that bus and nothing else.
+   */
+  private forwardGlobalEvents(
+    name: string,
+    eventPattern: pulumi.Input<string>,
+    region: string,
+    tags: RemediationFunctionArgs<{ mode: string }>["tags"],
+  ): void {
+    const parent = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const bus = pulumi.interpolate`arn:${partition}:events:${region}:${identity.accountId}:event-bus/default`;
+    const role = new aws.iam.Role(
+      `${name}-forwarding-role`,
+      {
+        description: `EventBridge: IAM's API calls, from ${GLOBAL_EVENTS_REGION} to ${region}.`,
+        assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com"),
+        tags,
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-forwarding-policy`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: bus }],
+        }),
+      },
+      parent,
+    );
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-forwarding`,
+      {
+        description: `IAM's API calls this remediation watches, to ${region}.`,
+        eventPattern,
+        region: GLOBAL_EVENTS_REGION,
+        tags,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-forwarding-target`,
+      { rule: rule.name, arn: bus, roleArn: role.arn, region: GLOBAL_EVENTS_REGION },
+      parent,
+    );
+  }
 }
+
+/** Where IAM, a global service, delivers its CloudTrail events to EventBridge. */
+export const GLOBAL_EVENTS_REGION = "us-east-1";
 
 /** The function's environment variables, refused beyond Lambda's 4 KB. */
 export function encodedEnvironment<Environment extends { mode: string }>(

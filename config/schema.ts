@@ -326,6 +326,13 @@ export const CONFIG_SCHEMA = {
       "Public SSH/RDP (AWS-DisablePublicAccessForSecurityGroup): off, report (manual) or automatic.",
     check: modes(SSM_MODES),
   },
+  realtimeRemediation: {
+    type: "boolean",
+    default: false,
+    description:
+      "Also repair on the API call that broke a rule (EventBridge on CloudTrail: ingress opened, a user created or taken out of the MFA group or policy), in each remediation's mode; needs a trail logging management events, and aws:region.",
+    check: trueOrFalse,
+  },
   remediationAttempts: {
     type: "integer",
     default: 3,

@@ -132,6 +132,11 @@ function deploymentProblems(
       `${where}: "delete" is not available with ${key("deployment")} ${String(settings.deployment)}; accepted: report or deactivate. Deleting after the grace period takes a daily sweep of every member account, which an organization does not have yet.`,
     );
   }
+  if (settings.realtimeRemediation === true) {
+    problems.push(
+      `${key("realtimeRemediation")}: true is not available with ${key("deployment")} ${String(settings.deployment)} yet; accepted: false. Each member's API calls would have to reach the audit account's functions.`,
+    );
+  }
   // A function exists only where the stack's mode deploys it: an override may tune it or turn
   // it off for some accounts, not create it for them.
   for (const [target, override] of Object.entries(overrides)) {

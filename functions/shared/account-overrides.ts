@@ -82,7 +82,7 @@ function stringList(text: string | undefined): string[] | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
     return Array.isArray(parsed) && parsed.every((item) => typeof item === "string")
-      ? (parsed)
+      ? parsed
       : undefined;
   } catch {
     return undefined;

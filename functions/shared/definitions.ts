@@ -13,6 +13,7 @@ import type { Settings } from "../../config";
 import type { AccountView } from "../rules/account";
 import type { RuleName } from "../catalog";
 import type { Verdict } from "../rules/verdict";
+import type { ApiCallTrigger } from "./api-call";
 import type { BoundaryCodec } from "./boundary";
 import type { RemediationHandler } from "./remediation-handler";
 import type { MemberRemediationDependencies, RuleClients } from "./member-account";
@@ -136,6 +137,8 @@ export interface LambdaRemediationDefinition<
   createHandler: (member?: MemberRemediationDependencies) => RemediationHandler;
   /** An EventBridge schedule, for work no compliance change announces. */
   schedule?(environment: Environment): string | undefined;
+  /** Real-time repair: the API calls that can break the rule, for this environment. */
+  apiCalls?(environment: Environment): ApiCallTrigger[];
   timeoutSeconds: number;
   memoryMb: number;
   /**

@@ -15,6 +15,7 @@ import {
   ComplianceChangeEvent,
   parseComplianceChange,
 } from "./compliance-change";
+import { ApiCall, ApiCallEvent, parseApiCall } from "./api-call";
 import { Logger, jsonLogger } from "./log";
 import type { LambdaContext } from "./rule-handler";
 
@@ -90,6 +91,12 @@ export interface Remediation<Environment extends { mode: string }, S extends Ste
    * the settings leave no such work (the event is then ignored like any other).
    */
   sweep?(environment: Environment, log: Logger): Promise<Array<S | NoStep>> | undefined;
+  /**
+   * Real-time repair: the resources an API call may have put in breach of the rule, as the
+   * rule's compliance change would name them. Never a verdict: each is planned as a change is,
+   * from its current state, so one already compliant is left alone.
+   */
+  fromApiCall?(call: ApiCall, environment: Environment): Promise<ComplianceChange[]>;
 }
 
 export interface RemediationDependencies {
@@ -104,7 +111,7 @@ interface ScheduledEvent {
 }
 
 export type RemediationHandler = (
-  event: ComplianceChangeEvent & ScheduledEvent,
+  event: ComplianceChangeEvent & ScheduledEvent & ApiCallEvent,
   /** Lambda's; an organization's function reads its own partition from it. */
   context?: LambdaContext,
 ) => Promise<RemediationSummary>;
@@ -190,6 +197,24 @@ export function createRemediationHandler<
         ? remediation.sweep?.(env, log)
         : undefined;
     if (sweep) return summary(env.mode, await carryOut(await sweep, env));
+    const call = event ? parseApiCall(event) : undefined;
+    if (call) {
+      if (!remediation.fromApiCall) {
+        log("WARN", "Event ignored", { remediation: remediation.name, reason: "an API call" });
+        return summary(env.mode, [], { skipped: `${call.eventName} is not watched` });
+      }
+      const steps: Array<S | NoStep> = [];
+      const changes = await remediation.fromApiCall(call, env);
+      for (const change of changes) steps.push(...(await remediation.plan(change, env, log)));
+      log("INFO", "API call checked", {
+        remediation: remediation.name,
+        eventName: call.eventName,
+        resources: changes.map((change) => change.resourceId),
+      });
+      return summary(env.mode, await carryOut(steps, env), {
+        resourceId: changes.map((change) => change.resourceId).join(",") || undefined,
+      });
+    }
     const change = event ? parseComplianceChange(event) : undefined;
     const skip = (reason: string) => {
       log("WARN", "Event ignored", { remediation: remediation.name, reason });

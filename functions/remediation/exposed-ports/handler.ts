@@ -16,6 +16,7 @@ import {
   isAlreadyGone,
   remediationPermissions,
 } from "../../shared/remediation-handler";
+import { ApiCall, textAt } from "../../shared/api-call";
 import { EXPOSED_PORTS_ENVIRONMENT } from "./environment";
 import { ExposedPortsMode, Revocation, planRevocations } from "./plan";
 
@@ -76,9 +77,41 @@ export function createHandler(
         );
         return planRevocations(rules, forbiddenPorts);
       },
+      async fromApiCall(call) {
+        const groupId = changedGroup(call);
+        return groupId
+          ? [
+              {
+                ruleName: "exposed-ports",
+                resourceType: RESOURCE_TYPES.securityGroup,
+                resourceId: groupId,
+                compliance: "NON_COMPLIANT",
+              },
+            ]
+          : [];
+      },
     },
     { ec2 },
     dependencies,
+  );
+}
+
+/** The calls that can open a group's ingress, which real-time repair watches. */
+export const INGRESS_CALLS = ["AuthorizeSecurityGroupIngress", "ModifySecurityGroupRules"];
+
+/**
+ * The group an ingress call changed: CloudTrail records AuthorizeSecurityGroupIngress's group
+ * in its request (by id, or by name in a default VPC, hence also its response's rules) and
+ * ModifySecurityGroupRules's in a request of its own.
+ */
+export function changedGroup(call: ApiCall): string | undefined {
+  const ruleSet = call.responseElements.securityGroupRuleSet as
+    { items?: Array<{ groupId?: unknown }> } | undefined;
+  const fromResponse = ruleSet?.items?.find((item) => typeof item.groupId === "string")?.groupId;
+  return (
+    textAt(call.requestParameters, "groupId") ??
+    (typeof fromResponse === "string" ? fromResponse : undefined) ??
+    textAt(call.requestParameters, "ModifySecurityGroupRulesRequest", "GroupId")
   );
 }
 

@@ -3,7 +3,7 @@ import type { LambdaRemediationDefinition } from "../../shared/definitions";
 import { inMode } from "../../shared/definitions";
 import { RESOURCE_TYPES } from "../../rules/verdict";
 import { EXPOSED_PORTS_ENVIRONMENT, ExposedPortsEnvironment } from "./environment";
-import { createHandler, permissions } from "./handler";
+import { INGRESS_CALLS, createHandler, permissions } from "./handler";
 import { Revocation, planRevocations } from "./plan";
 
 export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvironment> = {
@@ -21,6 +21,7 @@ export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvi
   },
   permissions: ({ mode }) => permissions(mode),
   createHandler,
+  apiCalls: () => [{ service: "ec2", eventNames: INGRESS_CALLS }],
   timeoutSeconds: 60,
   memoryMb: 256,
   describer(account, { mode, forbiddenPorts }) {

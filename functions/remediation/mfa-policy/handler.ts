@@ -8,7 +8,8 @@ import {
   paginateListGroupsForUser,
 } from "@aws-sdk/client-iam";
 import { RESOURCE_TYPES } from "../../rules/verdict";
-import { findUserById } from "../../shared/iam";
+import { textAt } from "../../shared/api-call";
+import { findUserById, findUserByName } from "../../shared/iam";
 import { lazyHandler } from "../../shared/lazy";
 import { collectPages } from "../../shared/paginate";
 import {
@@ -117,6 +118,21 @@ export function createHandler(
           settings,
         );
         return [step];
+      },
+      async fromApiCall(call) {
+        const userName = textAt(call.requestParameters, "userName");
+        // Config names users by id: the same listing the plan reads finds it.
+        const user = userName ? await findUserByName(iam, userName) : undefined;
+        return user
+          ? [
+              {
+                ruleName: "mfa-policy-attached",
+                resourceType: RESOURCE_TYPES.iamUser,
+                resourceId: user.userId,
+                compliance: "NON_COMPLIANT",
+              },
+            ]
+          : [];
       },
     },
     { iam },

@@ -27,6 +27,20 @@ export const remediateMfaPolicy: LambdaRemediationDefinition<MfaEnvironment> = {
   },
   permissions: ({ mode, enforcement }) => permissions(mode, enforcement),
   createHandler,
+  // A user made, or taken out of the enforcement group or policy (IAM names regardless of case).
+  apiCalls: ({ groupName, policyArn }) => [
+    { service: "iam", eventNames: ["CreateUser"] },
+    {
+      service: "iam",
+      eventNames: ["RemoveUserFromGroup"],
+      detail: { requestParameters: { groupName: [{ "equals-ignore-case": groupName }] } },
+    },
+    {
+      service: "iam",
+      eventNames: ["DetachUserPolicy"],
+      detail: { requestParameters: { policyArn: [{ "equals-ignore-case": policyArn }] } },
+    },
+  ],
   timeoutSeconds: 60,
   memoryMb: 256,
   describer: (account, environment) => (verdict) => {
