@@ -11,8 +11,10 @@ import { CidrBlock, outermost, parseCidr } from "../../rules/cidr";
 import {
   Exposure,
   IngressPermission,
+  OpenedPorts,
   describeExposures,
-  findExposures,
+  exposuresAmong,
+  openedForbiddenPorts,
   opensPorts,
 } from "../../rules/exposed-ports/evaluate";
 import { PortRange } from "../../rules/ports";
@@ -51,14 +53,17 @@ export function planRevocations(
   rules: readonly SecurityGroupRule[],
   forbidden: readonly PortRange[],
 ): Revocation[] {
-  // Each rule read once: its position (EC2's order), its permission and its block.
+  // Each rule read once, for every round: its position (EC2's order), its permission, what it
+  // opens of the forbidden ports and its block.
   const byGroup = new Map<string, PlannedRule[]>();
   rules.forEach((rule, position) => {
     if (rule.IsEgress || !rule.SecurityGroupRuleId || !rule.GroupId) return;
+    const permission = permissionOf(rule);
     const planned: PlannedRule = {
       position,
       ruleId: rule.SecurityGroupRuleId,
-      permission: permissionOf(rule),
+      permission,
+      opened: openedForbiddenPorts(permission, forbidden),
       block: parseCidr(rule.CidrIpv4 ?? rule.CidrIpv6 ?? ""),
     };
     const ofGroup = byGroup.get(rule.GroupId);
@@ -67,7 +72,7 @@ export function planRevocations(
   });
   const revocations: Revocation[] = [];
   for (const [groupId, ofGroup] of byGroup) {
-    for (const { ruleId, exposure } of revocationRounds(ofGroup, forbidden)) {
+    for (const { ruleId, exposure } of revocationRounds(ofGroup)) {
       revocations.push({ action: "revoke-ingress-rule", groupId, ruleId, exposure });
     }
   }
@@ -78,22 +83,22 @@ interface PlannedRule {
   position: number;
   ruleId: string;
   permission: IngressPermission;
+  /** Undefined when the rule opens no forbidden port. */
+  opened: OpenedPorts | undefined;
   block: CidrBlock | undefined;
 }
 
 /** One group's rules to revoke, round after round until the rest open nothing, in EC2's order. */
 function revocationRounds(
   rules: readonly PlannedRule[],
-  forbidden: readonly PortRange[],
 ): Array<{ position: number; ruleId: string; exposure: string }> {
   let remaining = rules;
   const revoked: Array<{ position: number; ruleId: string; exposure: string }> = [];
   // Once the rules left add up to less than a whole family, no round can find more.
   while (mayCover(remaining)) {
-    const exposures = findExposures(
-      remaining.map((rule) => rule.permission),
-      forbidden,
-    ).map((exposure) => ({ exposure, outermost: outermost(exposure.blocks) }));
+    const exposures = exposuresAmong(remaining.flatMap((rule) => rule.opened ?? [])).map(
+      (exposure) => ({ exposure, outermost: outermost(exposure.blocks) }),
+    );
     if (exposures.length === 0) break;
     const taken = new Set<PlannedRule>();
     for (const rule of remaining) {
