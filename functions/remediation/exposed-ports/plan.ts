@@ -71,11 +71,12 @@ export function planRevocations(
     else byGroup.set(rule.GroupId, [planned]);
   });
   const revocations: Revocation[] = [];
-  for (const [groupId, ofGroup] of byGroup) {
+  // forEach rather than for-of: no [key, value] pair made and taken apart per group.
+  byGroup.forEach((ofGroup, groupId) => {
     for (const { ruleId, exposure } of revocationRounds(ofGroup)) {
       revocations.push({ action: "revoke-ingress-rule", groupId, ruleId, exposure });
     }
-  }
+  });
   return revocations;
 }
 
@@ -102,9 +103,10 @@ function revocationRounds(
     if (exposures.length === 0) break;
     const taken = new Set<PlannedRule>();
     for (const rule of remaining) {
-      const opens = exposures
-        .filter((candidate) => contributes(rule, candidate))
-        .map((candidate) => candidate.exposure);
+      const opens: Exposure[] = [];
+      for (const candidate of exposures) {
+        if (contributes(rule, candidate)) opens.push(candidate.exposure);
+      }
       if (opens.length === 0) continue;
       taken.add(rule);
       revoked.push({
