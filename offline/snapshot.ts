@@ -20,6 +20,7 @@ import type {
   NetworkAclState,
   SecurityGroupState,
 } from "../functions/rules/account";
+import type { SecurityGroupIngress } from "../functions/rules/exposed-ports/evaluate";
 import {
   indexCredentialReport,
   parseCredentialReportWithRoot,
@@ -419,21 +420,6 @@ function securityGroupState(
   configuration: Record<string, unknown>,
 ): SecurityGroupState {
   const ingress = securityGroupFromConfiguration(id, configuration);
-  // EC2's rule model, as DescribeSecurityGroupRules lists it: one rule per CIDR.
-  const rules: SecurityGroupRule[] = ingress.ingress.flatMap((permission, index) =>
-    [
-      ...permission.ipv4Cidrs.map((cidr) => ({ CidrIpv4: cidr })),
-      ...permission.ipv6Cidrs.map((cidr) => ({ CidrIpv6: cidr })),
-    ].map((cidr, position) => ({
-      SecurityGroupRuleId: `${id}#${index}.${position}`,
-      GroupId: id,
-      IsEgress: false,
-      IpProtocol: permission.protocol,
-      FromPort: permission.fromPort ?? undefined,
-      ToPort: permission.toPort ?? undefined,
-      ...cidr,
-    })),
-  );
   return {
     ingress,
     groupName: readOptionalText(configuration.groupName, "configuration.groupName"),
@@ -441,8 +427,26 @@ function securityGroupState(
       configuration.ipPermissionsEgress,
       "configuration.ipPermissionsEgress",
     ).length,
-    rules,
+    rules: () => rulesOf(ingress),
   };
+}
+
+/** EC2's rule model of a group, as DescribeSecurityGroupRules lists it: one rule per CIDR. */
+function rulesOf({ groupId, ingress }: SecurityGroupIngress): SecurityGroupRule[] {
+  return ingress.flatMap((permission, index) =>
+    [
+      ...permission.ipv4Cidrs.map((cidr) => ({ CidrIpv4: cidr })),
+      ...permission.ipv6Cidrs.map((cidr) => ({ CidrIpv6: cidr })),
+    ].map((cidr, position) => ({
+      SecurityGroupRuleId: `${groupId}#${index}.${position}`,
+      GroupId: groupId,
+      IsEgress: false,
+      IpProtocol: permission.protocol,
+      FromPort: permission.fromPort ?? undefined,
+      ToPort: permission.toPort ?? undefined,
+      ...cidr,
+    })),
+  );
 }
 
 function readCredentialReport(dir: string, problems: Problems) {

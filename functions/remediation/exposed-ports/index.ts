@@ -30,7 +30,7 @@ export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvi
     const sayPlanOf = (groupId: string) => {
       let text = said.get(groupId);
       if (text === undefined) {
-        text = planRevocations(account.securityGroups.get(groupId)?.rules ?? [], forbiddenPorts)
+        text = planRevocations(account.securityGroups.get(groupId)?.rules() ?? [], forbiddenPorts)
           .map((revocation) => `${revocation.groupId}: ${revocation.exposure}`)
           .join("; ");
         said.set(groupId, text);
