@@ -322,12 +322,11 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
         return;
       }
       seen.add(key);
-      const status = problems.read(file, `${at} (${id})`, () =>
+      const named = `${at} (${id})`;
+      const status = problems.read(file, named, () =>
         readOptionalText(item.configurationItemStatus, "configurationItemStatus"),
       );
-      const configuration = problems.read(file, `${at} (${id})`, () =>
-        configurationOf(item.configuration),
-      );
+      const configuration = problems.read(file, named, () => configurationOf(item.configuration));
       if (
         status?.startsWith("ResourceDeleted") ||
         status === "ResourceNotRecorded" ||
@@ -338,17 +337,13 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
       }
       if (configuration === undefined) return;
       if (type === RESOURCE_TYPES.securityGroup) {
-        const group = problems.read(file, `${at} (${id})`, () =>
-          securityGroupState(id, configuration),
-        );
+        const group = problems.read(file, named, () => securityGroupState(id, configuration));
         if (group) result.securityGroups.set(id, group);
       } else if (type === RESOURCE_TYPES.instance) {
-        const instance = problems.read(file, `${at} (${id})`, () =>
-          instanceState(id, configuration),
-        );
+        const instance = problems.read(file, named, () => instanceState(id, configuration));
         if (instance) result.instances.set(id, instance);
       } else if (type === RESOURCE_TYPES.networkAcl) {
-        const acl = problems.read(file, `${at} (${id})`, () =>
+        const acl = problems.read(file, named, () =>
           networkAclFromConfiguration(id, configuration),
         );
         if (acl) result.networkAcls.set(id, acl);
@@ -433,20 +428,25 @@ function securityGroupState(
 
 /** EC2's rule model of a group, as DescribeSecurityGroupRules lists it: one rule per CIDR. */
 function rulesOf({ groupId, ingress }: SecurityGroupIngress): SecurityGroupRule[] {
-  return ingress.flatMap((permission, index) =>
-    [
-      ...permission.ipv4Cidrs.map((cidr) => ({ CidrIpv4: cidr })),
-      ...permission.ipv6Cidrs.map((cidr) => ({ CidrIpv6: cidr })),
-    ].map((cidr, position) => ({
-      SecurityGroupRuleId: `${groupId}#${index}.${position}`,
-      GroupId: groupId,
-      IsEgress: false,
-      IpProtocol: permission.protocol,
-      FromPort: permission.fromPort ?? undefined,
-      ToPort: permission.toPort ?? undefined,
-      ...cidr,
-    })),
-  );
+  // Plain loops, no intermediate lists: made anew for each group a plan reads.
+  const rules: SecurityGroupRule[] = [];
+  ingress.forEach((permission, index) => {
+    const { ipv4Cidrs, ipv6Cidrs } = permission;
+    [...ipv4Cidrs, ...ipv6Cidrs].forEach((cidr, position) => {
+      const rule: SecurityGroupRule = {
+        SecurityGroupRuleId: `${groupId}#${index}.${position}`,
+        GroupId: groupId,
+        IsEgress: false,
+        IpProtocol: permission.protocol,
+        FromPort: permission.fromPort ?? undefined,
+        ToPort: permission.toPort ?? undefined,
+      };
+      if (position < ipv4Cidrs.length) rule.CidrIpv4 = cidr;
+      else rule.CidrIpv6 = cidr;
+      rules.push(rule);
+    });
+  });
+  return rules;
 }
 
 function readCredentialReport(dir: string, problems: Problems) {
