@@ -319,16 +319,13 @@ export function evaluateSecurityGroup(
   groupExposures: GroupExposures = exposuresOf,
 ): Verdict {
   const { exposures, described } = groupExposures(group, forbidden);
-  return {
-    resourceType: RESOURCE_TYPES.securityGroup,
-    resourceId: group.groupId,
-    ...(exposures.length > 0
-      ? { compliance: "NON_COMPLIANT", annotation: described }
-      : {
-          compliance: "COMPLIANT",
-          annotation: `No forbidden port (${forbidden.map(formatPortRange).join(", ")}) open to the internet.`,
-        }),
-  };
+  const verdict = verdictFor(RESOURCE_TYPES.securityGroup, group.groupId);
+  return exposures.length > 0
+    ? verdict("NON_COMPLIANT", described)
+    : verdict(
+        "COMPLIANT",
+        `No forbidden port (${forbidden.map(formatPortRange).join(", ")}) open to the internet.`,
+      );
 }
 
 /**
