@@ -20,6 +20,7 @@ import type {
   NetworkAclState,
   SecurityGroupState,
 } from "../functions/rules/account";
+import type { SecurityGroupIngress } from "../functions/rules/exposed-ports/evaluate";
 import {
   indexCredentialReport,
   parseCredentialReportWithRoot,
@@ -321,12 +322,11 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
         return;
       }
       seen.add(key);
-      const status = problems.read(file, `${at} (${id})`, () =>
+      const named = `${at} (${id})`;
+      const status = problems.read(file, named, () =>
         readOptionalText(item.configurationItemStatus, "configurationItemStatus"),
       );
-      const configuration = problems.read(file, `${at} (${id})`, () =>
-        configurationOf(item.configuration),
-      );
+      const configuration = problems.read(file, named, () => configurationOf(item.configuration));
       if (
         status?.startsWith("ResourceDeleted") ||
         status === "ResourceNotRecorded" ||
@@ -337,17 +337,13 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
       }
       if (configuration === undefined) return;
       if (type === RESOURCE_TYPES.securityGroup) {
-        const group = problems.read(file, `${at} (${id})`, () =>
-          securityGroupState(id, configuration),
-        );
+        const group = problems.read(file, named, () => securityGroupState(id, configuration));
         if (group) result.securityGroups.set(id, group);
       } else if (type === RESOURCE_TYPES.instance) {
-        const instance = problems.read(file, `${at} (${id})`, () =>
-          instanceState(id, configuration),
-        );
+        const instance = problems.read(file, named, () => instanceState(id, configuration));
         if (instance) result.instances.set(id, instance);
       } else if (type === RESOURCE_TYPES.networkAcl) {
-        const acl = problems.read(file, `${at} (${id})`, () =>
+        const acl = problems.read(file, named, () =>
           networkAclFromConfiguration(id, configuration),
         );
         if (acl) result.networkAcls.set(id, acl);
@@ -419,21 +415,6 @@ function securityGroupState(
   configuration: Record<string, unknown>,
 ): SecurityGroupState {
   const ingress = securityGroupFromConfiguration(id, configuration);
-  // EC2's rule model, as DescribeSecurityGroupRules lists it: one rule per CIDR.
-  const rules: SecurityGroupRule[] = ingress.ingress.flatMap((permission, index) =>
-    [
-      ...permission.ipv4Cidrs.map((cidr) => ({ CidrIpv4: cidr })),
-      ...permission.ipv6Cidrs.map((cidr) => ({ CidrIpv6: cidr })),
-    ].map((cidr, position) => ({
-      SecurityGroupRuleId: `${id}#${index}.${position}`,
-      GroupId: id,
-      IsEgress: false,
-      IpProtocol: permission.protocol,
-      FromPort: permission.fromPort ?? undefined,
-      ToPort: permission.toPort ?? undefined,
-      ...cidr,
-    })),
-  );
   return {
     ingress,
     groupName: readOptionalText(configuration.groupName, "configuration.groupName"),
@@ -441,8 +422,31 @@ function securityGroupState(
       configuration.ipPermissionsEgress,
       "configuration.ipPermissionsEgress",
     ).length,
-    rules,
+    rules: () => rulesOf(ingress),
   };
+}
+
+/** EC2's rule model of a group, as DescribeSecurityGroupRules lists it: one rule per CIDR. */
+function rulesOf({ groupId, ingress }: SecurityGroupIngress): SecurityGroupRule[] {
+  // Plain loops, no intermediate lists: made anew for each group a plan reads.
+  const rules: SecurityGroupRule[] = [];
+  ingress.forEach((permission, index) => {
+    const { ipv4Cidrs, ipv6Cidrs } = permission;
+    [...ipv4Cidrs, ...ipv6Cidrs].forEach((cidr, position) => {
+      const rule: SecurityGroupRule = {
+        SecurityGroupRuleId: `${groupId}#${index}.${position}`,
+        GroupId: groupId,
+        IsEgress: false,
+        IpProtocol: permission.protocol,
+        FromPort: permission.fromPort ?? undefined,
+        ToPort: permission.toPort ?? undefined,
+      };
+      if (position < ipv4Cidrs.length) rule.CidrIpv4 = cidr;
+      else rule.CidrIpv6 = cidr;
+      rules.push(rule);
+    });
+  });
+  return rules;
 }
 
 function readCredentialReport(dir: string, problems: Problems) {

@@ -20,8 +20,11 @@ export interface SecurityGroupState {
   ingress: SecurityGroupIngress;
   groupName?: string;
   egressRuleCount: number;
-  /** EC2's rule model, as DescribeSecurityGroupRules lists it: one rule per CIDR. */
-  rules: SecurityGroupRule[];
+  /**
+   * EC2's rule model, as DescribeSecurityGroupRules lists it: one rule per CIDR. Made when a plan
+   * asks, and not kept: a snapshot holding them all would carry a second copy of every CIDR.
+   */
+  rules(): SecurityGroupRule[];
 }
 
 export interface IamUserState extends UserPolicies {

@@ -93,6 +93,8 @@ export function intersectPortRanges(a: PortRange, b: PortRange): PortRange | und
 
 /** Sorts and merges overlapping or adjacent ranges, so each port is listed once. */
 export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
+  // One range, as most permissions hit: nothing to sort or merge.
+  if (ranges.length < 2) return [...ranges];
   const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
   const merged: PortRange[] = [];
   for (const range of sorted) {

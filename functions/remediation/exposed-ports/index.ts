@@ -4,7 +4,7 @@ import { inMode } from "../../shared/definitions";
 import { RESOURCE_TYPES } from "../../rules/verdict";
 import { EXPOSED_PORTS_ENVIRONMENT, ExposedPortsEnvironment } from "./environment";
 import { INGRESS_CALLS, createHandler, permissions } from "./handler";
-import { Revocation, planRevocations } from "./plan";
+import { planRevocations } from "./plan";
 
 export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvironment> = {
   kind: "lambda",
@@ -25,29 +25,25 @@ export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvi
   timeoutSeconds: 60,
   memoryMb: 256,
   describer(account, { mode, forbiddenPorts }) {
-    // An instance's plan is its groups' plans: each group is planned once per snapshot.
-    const planned = new Map<string, Revocation[]>();
-    const planOf = (groupId: string) => {
-      let revocations = planned.get(groupId);
-      if (!revocations) {
-        revocations = planRevocations(
-          account.securityGroups.get(groupId)?.rules ?? [],
-          forbiddenPorts,
-        );
-        planned.set(groupId, revocations);
+    // An instance's plan is its groups' plans: each group is planned, and said, once per snapshot
+    // ("" for nothing to revoke).
+    const said = new Map<string, string>();
+    const sayPlanOf = (groupId: string) => {
+      let text = said.get(groupId);
+      if (text === undefined) {
+        text = planRevocations(account.securityGroups.get(groupId)?.rules() ?? [], forbiddenPorts)
+          .map((revocation) => `${revocation.groupId}: ${revocation.exposure}`)
+          .join("; ");
+        said.set(groupId, text);
       }
-      return revocations;
+      return text;
     };
     return (verdict) => {
       const instance = account.instances.get(verdict.resourceId);
       const groupIds = instance ? [...new Set(instance.securityGroupIds)] : [verdict.resourceId];
-      const revocations: Revocation[] = [];
-      for (const groupId of groupIds) revocations.push(...planOf(groupId));
-      if (revocations.length === 0) return undefined;
-      return inMode(
-        mode,
-        `revoke ${revocations.map((r) => `${r.groupId}: ${r.exposure}`).join("; ")}`,
-      );
+      const plans = groupIds.map(sayPlanOf).filter((text) => text !== "");
+      if (plans.length === 0) return undefined;
+      return inMode(mode, `revoke ${plans.join("; ")}`);
     };
   },
 };

@@ -11,8 +11,10 @@ import { CidrBlock, outermost, parseCidr } from "../../rules/cidr";
 import {
   Exposure,
   IngressPermission,
+  OpenedPorts,
   describeExposures,
-  findExposures,
+  exposuresAmong,
+  openedForbiddenPorts,
   opensPorts,
 } from "../../rules/exposed-ports/evaluate";
 import { PortRange } from "../../rules/ports";
@@ -51,14 +53,17 @@ export function planRevocations(
   rules: readonly SecurityGroupRule[],
   forbidden: readonly PortRange[],
 ): Revocation[] {
-  // Each rule read once: its position (EC2's order), its permission and its block.
+  // Each rule read once, for every round: its position (EC2's order), its permission, what it
+  // opens of the forbidden ports and its block.
   const byGroup = new Map<string, PlannedRule[]>();
   rules.forEach((rule, position) => {
     if (rule.IsEgress || !rule.SecurityGroupRuleId || !rule.GroupId) return;
+    const permission = permissionOf(rule);
     const planned: PlannedRule = {
       position,
       ruleId: rule.SecurityGroupRuleId,
-      permission: permissionOf(rule),
+      permission,
+      opened: openedForbiddenPorts(permission, forbidden),
       block: parseCidr(rule.CidrIpv4 ?? rule.CidrIpv6 ?? ""),
     };
     const ofGroup = byGroup.get(rule.GroupId);
@@ -66,11 +71,12 @@ export function planRevocations(
     else byGroup.set(rule.GroupId, [planned]);
   });
   const revocations: Revocation[] = [];
-  for (const [groupId, ofGroup] of byGroup) {
-    for (const { ruleId, exposure } of revocationRounds(ofGroup, forbidden)) {
+  // forEach rather than for-of: no [key, value] pair made and taken apart per group.
+  byGroup.forEach((ofGroup, groupId) => {
+    for (const { ruleId, exposure } of revocationRounds(ofGroup)) {
       revocations.push({ action: "revoke-ingress-rule", groupId, ruleId, exposure });
     }
-  }
+  });
   return revocations;
 }
 
@@ -78,28 +84,29 @@ interface PlannedRule {
   position: number;
   ruleId: string;
   permission: IngressPermission;
+  /** Undefined when the rule opens no forbidden port. */
+  opened: OpenedPorts | undefined;
   block: CidrBlock | undefined;
 }
 
 /** One group's rules to revoke, round after round until the rest open nothing, in EC2's order. */
 function revocationRounds(
   rules: readonly PlannedRule[],
-  forbidden: readonly PortRange[],
 ): Array<{ position: number; ruleId: string; exposure: string }> {
   let remaining = rules;
   const revoked: Array<{ position: number; ruleId: string; exposure: string }> = [];
   // Once the rules left add up to less than a whole family, no round can find more.
   while (mayCover(remaining)) {
-    const exposures = findExposures(
-      remaining.map((rule) => rule.permission),
-      forbidden,
-    ).map((exposure) => ({ exposure, outermost: outermost(exposure.blocks) }));
+    const exposures = exposuresAmong(remaining.flatMap((rule) => rule.opened ?? [])).map(
+      (exposure) => ({ exposure, outermost: outermost(exposure.blocks) }),
+    );
     if (exposures.length === 0) break;
     const taken = new Set<PlannedRule>();
     for (const rule of remaining) {
-      const opens = exposures
-        .filter((candidate) => contributes(rule, candidate))
-        .map((candidate) => candidate.exposure);
+      const opens: Exposure[] = [];
+      for (const candidate of exposures) {
+        if (contributes(rule, candidate)) opens.push(candidate.exposure);
+      }
       if (opens.length === 0) continue;
       taken.add(rule);
       revoked.push({

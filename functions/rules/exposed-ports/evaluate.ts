@@ -92,12 +92,10 @@ function openedPorts(permission: IngressPermission, protocol: Exposure["protocol
 const PROTOCOLS = ["all", "tcp", "udp"] as const;
 const FAMILIES = [4, 6] as const;
 
-/** Which permissions count for a protocol: all traffic counts for TCP and UDP too. */
-const COUNTED: Record<Exposure["protocol"], ReadonlyArray<Exposure["protocol"]>> = {
-  all: ["all"],
-  tcp: ["tcp", "all"],
-  udp: ["udp", "all"],
-};
+/** Whether a permission of protocol `own` counts for `protocol`: all traffic counts for TCP and UDP too. */
+function countsFor(protocol: Exposure["protocol"], own: Exposure["protocol"]): boolean {
+  return own === protocol || own === "all";
+}
 
 /** Whether the permission opens any of `ports` on a protocol that counts for `protocol`. */
 export function opensPorts(
@@ -106,7 +104,7 @@ export function opensPorts(
   ports: PortRange,
 ): boolean {
   const own = portProtocol(permission.protocol);
-  if (!own || !COUNTED[protocol].includes(own)) return false;
+  if (!own || !countsFor(protocol, own)) return false;
   return intersectPortRanges(openedPorts(permission, own), ports) !== undefined;
 }
 
@@ -122,46 +120,70 @@ export function findExposures(
 ): Exposure[] {
   const opened: OpenedPorts[] = [];
   for (const permission of ingress) {
-    const protocol = portProtocol(permission.protocol);
-    if (!protocol) continue;
-    const ports = openedPorts(permission, protocol);
-    const hits: PortRange[] = [];
-    for (const range of forbidden) {
-      const hit = intersectPortRanges(ports, range);
-      if (hit) hits.push(hit);
-    }
-    // A permission opening no forbidden port exposes nothing: its CIDRs need not be read.
-    if (hits.length === 0) continue;
-    const blocks: Record<4 | 6, CidrBlock[]> = { 4: [], 6: [] };
-    for (const cidrs of [permission.ipv4Cidrs, permission.ipv6Cidrs]) {
-      for (const cidr of cidrs) {
-        const block = parseCidr(cidr);
-        if (block) blocks[block.family].push(block);
-      }
-    }
-    opened.push({ protocol, blocks, hits });
+    const ports = openedForbiddenPorts(permission, forbidden);
+    if (ports) opened.push(ports);
   }
+  return exposuresAmong(opened);
+}
+
+/** What a permission opens of the forbidden ports, read once: its ports and blocks. */
+export interface OpenedPorts {
+  protocol: Exposure["protocol"];
+  /** The forbidden ports it opens, one range per forbidden range it meets. */
+  hits: PortRange[];
+  blocks: Record<4 | 6, CidrBlock[]>;
+}
+
+/**
+ * The forbidden ports a permission opens, or undefined when it opens none (its CIDRs are then
+ * not read): what `findExposures` needs of it, for a caller judging the same permissions again.
+ */
+export function openedForbiddenPorts(
+  permission: IngressPermission,
+  forbidden: readonly PortRange[],
+): OpenedPorts | undefined {
+  const protocol = portProtocol(permission.protocol);
+  if (!protocol) return undefined;
+  const ports = openedPorts(permission, protocol);
+  const hits: PortRange[] = [];
+  for (const range of forbidden) {
+    const hit = intersectPortRanges(ports, range);
+    if (hit) hits.push(hit);
+  }
+  if (hits.length === 0) return undefined;
+  const blocks: Record<4 | 6, CidrBlock[]> = { 4: [], 6: [] };
+  for (const cidrs of [permission.ipv4Cidrs, permission.ipv6Cidrs]) {
+    for (const cidr of cidrs) {
+      const block = parseCidr(cidr);
+      if (block) blocks[block.family].push(block);
+    }
+  }
+  return { protocol, blocks, hits };
+}
+
+/** `findExposures` of permissions read by `openedForbiddenPorts`, in their order. */
+export function exposuresAmong(opened: readonly OpenedPorts[]): Exposure[] {
   const exposures: Exposure[] = [];
   if (opened.length === 0) return exposures;
   const openToAll: Record<4 | 6, PortRange[]> = { 4: [], 6: [] };
   for (const protocol of PROTOCOLS) {
-    const counts = COUNTED[protocol];
     for (const family of FAMILIES) {
-      const counted: Array<{ hits: PortRange[]; blocks: CidrBlock[] }> = [];
+      // The permissions that count for the protocol, all traffic included; without one of the
+      // protocol's own, they are those of "all", whose ports are said already.
+      const counted: OpenedPorts[] = [];
+      let own = false;
       for (const permission of opened) {
-        const blocks = permission.blocks[family];
-        if (blocks.length > 0 && counts.includes(permission.protocol)) {
-          counted.push({ hits: permission.hits, blocks });
+        if (permission.blocks[family].length === 0 || !countsFor(protocol, permission.protocol)) {
+          continue;
         }
+        if (permission.protocol === protocol) own = true;
+        counted.push(permission);
       }
-      if (counted.length === 0) continue;
+      if (!own) continue;
       for (const segment of coveredSegments(counted, family)) {
         // Ports open to all traffic are said once, under "all".
-        const said = openToAll[family].some(
-          (range) => range.from <= segment.ports.from && segment.ports.to <= range.to,
-        );
-        if (protocol !== "all" && said) continue;
         if (protocol === "all") openToAll[family].push(segment.ports);
+        else if (openToAll[family].some((range) => rangeContains(range, segment.ports))) continue;
         exposures.push({
           ports: segment.ports,
           protocol,
@@ -174,11 +196,15 @@ export function findExposures(
   return exposures;
 }
 
-/** A permission's forbidden ports and its blocks by address family. */
-interface OpenedPorts {
-  protocol: Exposure["protocol"];
-  blocks: Record<4 | 6, CidrBlock[]>;
-  hits: PortRange[];
+function rangeContains(outer: PortRange, inner: PortRange): boolean {
+  return outer.from <= inner.from && inner.to <= outer.to;
+}
+
+function sameRanges(a: readonly PortRange[], b: readonly PortRange[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((range, index) => range.from === b[index]?.from && range.to === b[index]?.to)
+  );
 }
 
 /**
@@ -186,22 +212,24 @@ interface OpenedPorts {
  * cover it; adjacent ranges covered by the same blocks are merged.
  */
 function coveredSegments(
-  permissions: ReadonlyArray<{ hits: readonly PortRange[]; blocks: CidrBlock[] }>,
+  permissions: readonly OpenedPorts[],
   family: 4 | 6,
 ): Array<{ ports: PortRange; cidr: string; blocks: CidrBlock[] }> {
+  const first = permissions[0];
+  if (first && permissions.every((permission) => sameRanges(permission.hits, first.hits))) {
+    // Permissions hitting the same ports (one permission, or the rules EC2 makes of one) cover,
+    // or not, every port they hit alike: their hits, merged, are the segments.
+    const blocks = permissions.flatMap((permission) => permission.blocks[family]);
+    if (!coverFamily(blocks, family)) return [];
+    const cidr = describeCover(blocks);
+    return mergePortRanges(first.hits).map((ports) => ({ ports, cidr, blocks }));
+  }
   // Blocks that add up to less than the whole family cannot cover it on any port.
   let size = 0n;
   for (const permission of permissions) {
-    for (const block of permission.blocks) size += block.last - block.first + 1n;
+    for (const block of permission.blocks[family]) size += block.last - block.first + 1n;
   }
   if (size < 1n << BigInt(family === 4 ? 32 : 128)) return [];
-  const [only] = permissions;
-  if (only && permissions.length === 1) {
-    // One permission covers, or not, every port it hits alike: its hits, merged, are the segments.
-    if (!coverFamily(only.blocks, family)) return [];
-    const cidr = describeCover(only.blocks);
-    return mergePortRanges(only.hits).map((ports) => ({ ports, cidr, blocks: only.blocks }));
-  }
   const bounds = [
     ...new Set(permissions.flatMap((p) => p.hits.flatMap((hit) => [hit.from, hit.to + 1]))),
   ].sort((a, b) => a - b);
@@ -209,8 +237,8 @@ function coveredSegments(
   for (let index = 0; index + 1 < bounds.length; index++) {
     const ports = { from: bounds[index] ?? 0, to: (bounds[index + 1] ?? 0) - 1 };
     const blocks = permissions
-      .filter((p) => p.hits.some((hit) => hit.from <= ports.from && ports.to <= hit.to))
-      .flatMap((p) => p.blocks);
+      .filter((p) => p.hits.some((hit) => rangeContains(hit, ports)))
+      .flatMap((p) => p.blocks[family]);
     if (!coverFamily(blocks, family)) continue;
     const cidr = describeCover(blocks);
     const previous = segments[segments.length - 1];
@@ -291,16 +319,13 @@ export function evaluateSecurityGroup(
   groupExposures: GroupExposures = exposuresOf,
 ): Verdict {
   const { exposures, described } = groupExposures(group, forbidden);
-  return {
-    resourceType: RESOURCE_TYPES.securityGroup,
-    resourceId: group.groupId,
-    ...(exposures.length > 0
-      ? { compliance: "NON_COMPLIANT", annotation: described }
-      : {
-          compliance: "COMPLIANT",
-          annotation: `No forbidden port (${forbidden.map(formatPortRange).join(", ")}) open to the internet.`,
-        }),
-  };
+  const verdict = verdictFor(RESOURCE_TYPES.securityGroup, group.groupId);
+  return exposures.length > 0
+    ? verdict("NON_COMPLIANT", described)
+    : verdict(
+        "COMPLIANT",
+        `No forbidden port (${forbidden.map(formatPortRange).join(", ")}) open to the internet.`,
+      );
 }
 
 /**

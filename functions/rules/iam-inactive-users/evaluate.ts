@@ -33,13 +33,16 @@ export interface InactiveUsersParameters {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The latest use; of uses at the same time, the first in the report's order. */
 function lastUse(row: CredentialReportRow): { credential: string; at: Date } | undefined {
-  const uses = [
-    { credential: "console password", at: row.passwordLastUsed },
-    { credential: "access key 1", at: row.accessKey1LastUsed },
-    { credential: "access key 2", at: row.accessKey2LastUsed },
-  ].filter((use): use is { credential: string; at: Date } => use.at !== undefined);
-  return uses.sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+  let last: { credential: string; at: Date } | undefined;
+  const consider = (credential: string, at: Date | undefined) => {
+    if (at && (!last || at.getTime() > last.at.getTime())) last = { credential, at };
+  };
+  consider("console password", row.passwordLastUsed);
+  consider("access key 1", row.accessKey1LastUsed);
+  consider("access key 2", row.accessKey2LastUsed);
+  return last;
 }
 
 /**

@@ -26,7 +26,7 @@ function group(groupId: string, cidrs: string[]): SecurityGroupState {
       ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, ipv4Cidrs: cidrs, ipv6Cidrs: [] }],
     },
     egressRuleCount: 0,
-    rules,
+    rules: () => rules,
   };
 }
 

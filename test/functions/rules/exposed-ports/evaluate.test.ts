@@ -1,9 +1,13 @@
 import { strict as assert } from "assert";
 import {
   IngressPermission,
+  describeExposures,
   evaluateInstance,
   evaluateSecurityGroup,
+  exposuresAmong,
+  findExposures,
   instanceFromConfiguration,
+  openedForbiddenPorts,
   securityGroupFromApi,
   securityGroupFromConfiguration,
 } from "../../../../functions/rules/exposed-ports/evaluate";
@@ -232,8 +236,44 @@ describe("exposed-ports evaluator", () => {
       [permission({ fromPort: 0, toPort: 65535 }), permission({ fromPort: 0, toPort: 65535 })],
       forbidden,
     );
+    // Permissions hitting different ports take the general path.
+    const apart = judge(
+      [permission({ fromPort: 0, toPort: 65535 }), permission({ fromPort: 21, toPort: 65535 })],
+      forbidden,
+    );
     assert.equal(one.annotation, "20-23/tcp, 25/tcp open to 0.0.0.0/0");
     assert.equal(two.annotation, one.annotation);
+    assert.equal(apart.annotation, one.annotation);
+  });
+
+  it("reads a permission once for a caller judging it again, as findExposures does", () => {
+    const ingress = [
+      permission({ ipv4Cidrs: ["0.0.0.0/1"] }),
+      permission({ ipv4Cidrs: ["128.0.0.0/1", "10.0.0.0/8"], fromPort: 0, toPort: 65535 }),
+      permission({ protocol: "-1", ipv4Cidrs: [], ipv6Cidrs: ["::/0"] }),
+      permission({ protocol: "udp", fromPort: 3389, toPort: 3389, ipv6Cidrs: ["::/0"] }),
+    ];
+    const opened = ingress.flatMap((p) => openedForbiddenPorts(p, SSH_RDP) ?? []);
+    assert.deepEqual(exposuresAmong(opened), findExposures(ingress, SSH_RDP));
+    assert.equal(
+      describeExposures(exposuresAmong(opened)),
+      "all traffic open to ::/0 (includes 22, 3389); 22/tcp open to 0.0.0.0/1 + 128.0.0.0/1; 3389/udp open to 0.0.0.0/0",
+    );
+  });
+
+  it("reads nothing of a permission that opens no forbidden port", () => {
+    assert.equal(
+      openedForbiddenPorts(permission({ fromPort: 443, toPort: 443 }), SSH_RDP),
+      undefined,
+    );
+    assert.equal(openedForbiddenPorts(permission({ protocol: "icmp" }), SSH_RDP), undefined);
+    assert.deepEqual(
+      openedForbiddenPorts(permission({ fromPort: 0, toPort: 65535 }), SSH_RDP)?.hits,
+      [
+        { from: 22, to: 22 },
+        { from: 3389, to: 3389 },
+      ],
+    );
   });
 
   it("reads the security group exactly as Config records it (seed-shaped item)", () => {

@@ -104,6 +104,23 @@ describe("iam-inactive-users evaluator", () => {
     });
   }
 
+  it("names the latest use, and of uses on the same day the first the report lists", () => {
+    const latest = judged(
+      USER,
+      row({ passwordLastUsed: daysAgo(30), accessKey2LastUsed: daysAgo(5) }),
+    );
+    assert.match(latest.annotation, /last used its access key 2 on/);
+    const tied = judged(
+      USER,
+      row({
+        accessKey1LastUsed: daysAgo(5),
+        accessKey2LastUsed: daysAgo(5),
+        passwordLastUsed: daysAgo(9),
+      }),
+    );
+    assert.match(tied.annotation, /last used its access key 1 on/);
+  });
+
   it("an exempt user is COMPLIANT, however idle", () => {
     const verdict = judged(
       {
