@@ -77,18 +77,20 @@ export function createHandler(
         );
         return planRevocations(rules, forbiddenPorts);
       },
-      async fromApiCall(call) {
+      fromApiCall(call) {
         const groupId = changedGroup(call);
-        return groupId
-          ? [
-              {
-                ruleName: "exposed-ports",
-                resourceType: RESOURCE_TYPES.securityGroup,
-                resourceId: groupId,
-                compliance: "NON_COMPLIANT",
-              },
-            ]
-          : [];
+        return Promise.resolve(
+          groupId
+            ? [
+                {
+                  ruleName: "exposed-ports",
+                  resourceType: RESOURCE_TYPES.securityGroup,
+                  resourceId: groupId,
+                  compliance: "NON_COMPLIANT",
+                },
+              ]
+            : [],
+        );
       },
     },
     { ec2 },
