@@ -1,7 +1,8 @@
 /**
  * EventBridge's matching of a pattern against an event, for the forms this program uses: each
- * pattern leaf is a list of allowed values (a value, or `{ prefix }` for a string starting with
- * it), each object a nested match.
+ * pattern leaf is a list of allowed values (a value; `{ prefix }`, a string starting with it;
+ * `{ "equals-ignore-case" }`, that string in any case; `{ exists }`, whether the field is
+ * there), each object a nested match.
  */
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
   if (Array.isArray(pattern)) {
@@ -20,11 +21,20 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
 
 function matchesValue(allowed: unknown, value: unknown): boolean {
   if (allowed && typeof allowed === "object") {
-    const { prefix, ...rest } = allowed as { prefix?: unknown };
-    if (typeof prefix !== "string" || Object.keys(rest).length > 0) {
+    const entries = Object.entries(allowed);
+    const [operator, operand] = entries[0] ?? [];
+    if (entries.length !== 1)
       throw new Error(`unsupported pattern leaf ${JSON.stringify(allowed)}`);
+    if (operator === "prefix" && typeof operand === "string") {
+      return typeof value === "string" && value.startsWith(operand);
     }
-    return typeof value === "string" && value.startsWith(prefix);
+    if (operator === "equals-ignore-case" && typeof operand === "string") {
+      return typeof value === "string" && value.toLowerCase() === operand.toLowerCase();
+    }
+    if (operator === "exists" && typeof operand === "boolean") {
+      return (value !== undefined) === operand;
+    }
+    throw new Error(`unsupported pattern leaf ${JSON.stringify(allowed)}`);
   }
   return allowed === value;
 }
