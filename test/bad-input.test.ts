@@ -339,6 +339,16 @@ describe("bad input: stack files (npm start --stack, decoded as the program deco
       },
     ],
     [
+      "real-time repair asked of an organization",
+      config(
+        "  guardrails:deployment: audit\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1]\n  guardrails:realtimeRemediation: true",
+      ),
+      {
+        refused:
+          /realtimeRemediation: true is not available with guardrails:deployment audit yet; accepted: false/,
+      },
+    ],
+    [
       "a management stack with everything it needs",
       config(
         '  guardrails:deployment: management\n  guardrails:homeRegion: eu-west-1\n  guardrails:regions: [eu-west-1, us-east-1]\n  guardrails:auditAccountId: "012233334444"\n  guardrails:organizationTargets: [ou-a1b2-c3d4e5f6]\n  guardrails:excludedAccounts: ["555566667777"]',

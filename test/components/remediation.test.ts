@@ -2,7 +2,9 @@ import { strict as assert } from "assert";
 import * as remediateAccessKeys from "../../functions/remediation/access-keys/handler";
 import * as remediateExposedPorts from "../../functions/remediation/exposed-ports/handler";
 import * as remediateMfa from "../../functions/remediation/mfa-policy/handler";
-import { MOCK_ACCOUNT_ID, ProgramRun } from "../../offline/mock-runtime";
+import { parseSettings } from "../../config";
+import { MOCK_ACCOUNT_ID, ProgramRun, runProgram } from "../../offline/mock-runtime";
+import { createGuardrails } from "../../stack";
 import { matchesPattern } from "../helpers/event-pattern";
 import { fixture } from "../helpers/fixtures";
 import { buildStack, jsonInput, only, resourcesOfType, within } from "../helpers/program";
@@ -285,5 +287,80 @@ describe("remediation resources", () => {
     });
     assert.deepEqual(resourcesOfType(off, REMEDIATION), []);
     assert.deepEqual(resourcesOfType(off, SSM), []);
+  });
+});
+
+describe("real-time repair resources", () => {
+  const apiCallRules = (r: ProgramRun) =>
+    resourcesOfType(r, "aws:cloudwatch/eventRule:EventRule").filter((rule) =>
+      /-api-call-\d+(-forwarding)?$/.test(rule.name),
+    );
+
+  it("plans none unless realtimeRemediation is on", async () => {
+    assert.deepEqual(apiCallRules(await buildStack({ exposedPortsRemediation: "revoke" })), []);
+  });
+
+  it("refuses to plan without aws:region, naming the key", async () => {
+    await assert.rejects(
+      runProgram(() => createGuardrails(parseSettings({ realtimeRemediation: true })), {
+        project: "guardrails",
+        stack: "test",
+        config: {},
+      }),
+      /realtimeRemediation needs aws:region set on the stack/,
+    );
+  });
+
+  for (const region of ["eu-west-1", "us-east-1"]) {
+    it(`lets each API-call rule invoke only its function, and forwards IAM's calls from us-east-1 only where needed (stack in ${region})`, async () => {
+      const run = await runProgram(
+        () =>
+          createGuardrails(
+            parseSettings({ realtimeRemediation: true, exposedPortsRemediation: "revoke" }),
+          ),
+        { project: "guardrails", stack: "test", config: { "aws:region": region } },
+      );
+      const rules = apiCallRules(run);
+      const local = rules.filter((rule) => !rule.name.endsWith("-forwarding"));
+      // Exposed ports: one rule; MFA (report by default): three.
+      assert.equal(local.length, 4);
+      for (const rule of local) {
+        const permissions = resourcesOfType(run, "aws:lambda/permission:Permission").filter(
+          (p) => p.name === `${rule.name}-invoke`,
+        );
+        assert.equal(permissions.length, 1, rule.name);
+        assert.match(String(permissions[0]?.inputs.sourceArn), new RegExp(`${rule.name}-0a1b2c3$`));
+        assert.equal(permissions[0]?.inputs.principal, "events.amazonaws.com");
+      }
+      const forwarding = rules.filter((rule) => rule.name.endsWith("-forwarding"));
+      assert.equal(forwarding.length, region === "us-east-1" ? 0 : 3);
+      for (const rule of forwarding) {
+        assert.equal(rule.inputs.region, "us-east-1");
+        const policy = resourcesOfType(run, "aws:iam/rolePolicy:RolePolicy").find(
+          (p) => p.name === `${rule.name.replace(/-forwarding$/, "")}-forwarding-policy`,
+        );
+        assert.deepEqual(jsonInput(policy as never, "policy").Statement, [
+          {
+            Effect: "Allow",
+            Action: "events:PutEvents",
+            Resource: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:event-bus/default`,
+          },
+        ]);
+      }
+    });
+  }
+
+  it("adds no permission to the functions: the adapters read what the plans read", async () => {
+    const config = { exposedPortsRemediation: "revoke", mfaRemediation: "enforce" };
+    const actions = async (realtime: boolean) => {
+      const run = await runProgram(
+        () => createGuardrails(parseSettings({ ...config, realtimeRemediation: realtime })),
+        { project: "guardrails", stack: "test", config: { "aws:region": "eu-west-1" } },
+      );
+      return ["remediate-exposed-ports", "remediate-mfa-policy"].map((name) =>
+        actionsOf(within(run, "guardrails:index:GuardrailsFunction", name)),
+      );
+    };
+    assert.deepEqual(await actions(true), await actions(false));
   });
 });

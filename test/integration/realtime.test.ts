@@ -32,15 +32,20 @@ import { jsonInput, only, resourcesOfType, within } from "../helpers/program";
 
 const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
 
+const plans = new Map<string, Promise<ProgramRun>>();
+
+/** The stack in eu-west-1 with real-time repair on; each configuration planned once. */
 function plan(config: Record<string, unknown>): Promise<ProgramRun> {
-  return runProgram(
-    () => createGuardrails(parseSettings({ realtimeRemediation: true, ...config })),
-    {
-      project: "guardrails",
-      stack: "dev",
-      config: { "aws:region": "eu-west-1" },
-    },
-  );
+  const key = JSON.stringify(config);
+  let planned = plans.get(key);
+  if (!planned) {
+    planned = runProgram(
+      () => createGuardrails(parseSettings({ realtimeRemediation: true, ...config })),
+      { project: "guardrails", stack: "dev", config: { "aws:region": "eu-west-1" } },
+    );
+    plans.set(key, planned);
+  }
+  return planned;
 }
 
 /** The serialized function of a remediation, and the environment the plan gives it. */

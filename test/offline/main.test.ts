@@ -304,6 +304,22 @@ describe("npm start (offline plan)", function () {
     });
   });
 
+  it("shows the API-call rules in the plan when realtimeRemediation is on", () => {
+    const stack = stackFile({
+      "aws:region": "eu-west-1",
+      "guardrails:realtimeRemediation": true,
+      "guardrails:exposedPortsRemediation": "revoke",
+    });
+    const { status, stdout, stderr } = npmStart("--stack", stack);
+    assert.equal(status, 0, stderr);
+    assert.match(
+      stdout,
+      /remediate-exposed-ports-api-call-0 +\(aws:cloudwatch\/eventRule:EventRule\)/,
+    );
+    assert.match(stdout, /AuthorizeSecurityGroupIngress/);
+    assert.match(stdout, /remediate-mfa-policy-api-call-0-forwarding/);
+  });
+
   describe("an organization's snapshot: one folder per account", () => {
     const OTHER = "444455556666";
     let dir: string;
