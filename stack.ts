@@ -146,6 +146,12 @@ function stackRegion(): string {
       "guardrails:realtimeRemediation needs aws:region set on the stack (pulumi config set aws:region <region>): IAM's API calls reach EventBridge in us-east-1 only, and are forwarded to the stack's region.",
     );
   }
+  // Other partitions deliver their global services' events elsewhere (not us-east-1).
+  if (/^(us-gov|cn|us-iso)/.test(region)) {
+    throw new Error(
+      `guardrails:realtimeRemediation: aws:region ${region} is outside the aws partition, whose IAM events reach EventBridge in us-east-1; accepted there: false.`,
+    );
+  }
   return region;
 }
 

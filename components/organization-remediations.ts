@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
 import { RULES } from "../functions/catalog";
 import {
+  COMPLIANCE_CHANGE_DETAIL_TYPE,
   organizationChangesPattern,
   organizationNonCompliantPattern,
 } from "../functions/shared/compliance-change";
@@ -49,7 +50,7 @@ const INVOCATION_SUCCESS = "Lambda Function Invocation Result - Success";
  * remediations in the home region only), triggered by its rule's NON_COMPLIANT changes on that
  * bus and assuming the member remediation role in the account each change comes from. One
  * notification topic, in the home region, takes every region's compliance changes and what the
- * remediations in report mode would have done (forwarded to the home region's bus).
+ * remediations in report mode would have done (each region's forwarded to the home region's bus).
  */
 export class OrganizationRemediations extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
@@ -177,45 +178,45 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
       }
     }
 
-    // Every region's compliance changes and reports, on the home region's bus.
-    const homeRoutes: NotificationRoute[] = [
-      {
-        name: "compliance-changes",
-        description:
-          "Compliance changes of the organization's guardrails rules in member accounts, to the notification topic.",
-        eventPattern: JSON.stringify(organizationChangesPattern(args.ruleNames)),
-        inputTransformer: COMPLIANCE_MESSAGE,
-      },
-      ...(reporting.length > 0
-        ? [
-            {
-              name: "remediation-reports",
-              description:
-                "What the organization's remediations in report mode would have done, to the notification topic.",
-              eventPattern: reportsPattern(reporting),
-            },
-          ]
-        : []),
-    ];
+    // Every region's compliance changes reach the home region's bus from the members directly
+    // (EventBridge does not pass on an event another bus forwarded to it); each region's
+    // reports start on its own bus, and are forwarded once.
+    const changes: NotificationRoute = {
+      name: "compliance-changes",
+      description:
+        "Compliance changes of the organization's guardrails rules in member accounts, to the notification topic.",
+      eventPattern: JSON.stringify(organizationChangesPattern(args.ruleNames)),
+      inputTransformer: COMPLIANCE_MESSAGE,
+    };
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const reports: NotificationRoute | undefined =
+      reporting.length > 0
+        ? {
+            name: "remediation-reports",
+            description:
+              "What the organization's remediations in report mode would have done, to the notification topic.",
+            eventPattern: reportsPattern(reporting, account),
+          }
+        : undefined;
     const homeBus = buses[args.homeRegion] as aws.cloudwatch.EventBus;
-    const forwardingRole = this.forwardingRole(name, homeBus, args);
-    for (const region of args.regions) {
-      if (region === args.homeRegion) continue;
-      const bus = buses[region] as aws.cloudwatch.EventBus;
-      for (const route of homeRoutes) {
+    if (reports) {
+      const forwardingRole = this.forwardingRole(name, homeBus, account, args);
+      for (const region of args.regions) {
+        if (region === args.homeRegion) continue;
+        const bus = buses[region] as aws.cloudwatch.EventBus;
         const forward = new aws.cloudwatch.EventRule(
-          `${name}-${route.name}-${region}`,
+          `${name}-${reports.name}-${region}`,
           {
-            description: `${route.description} (from ${region}, through the home region's bus)`,
+            description: `${reports.description} (from ${region}, through the home region's bus)`,
             eventBusName: bus.name,
-            eventPattern: route.eventPattern,
+            eventPattern: reports.eventPattern,
             region,
             tags: args.tags,
           },
           parent,
         );
         new aws.cloudwatch.EventTarget(
-          `${name}-${route.name}-${region}-target`,
+          `${name}-${reports.name}-${region}-target`,
           {
             rule: forward.name,
             eventBusName: bus.name,
@@ -227,6 +228,7 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
         );
       }
     }
+    const homeRoutes = reports ? [changes, reports] : [changes];
     const notifications = new Notifications(
       `${name}-notifications`,
       {
@@ -282,14 +284,16 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
   private forwardingRole(
     name: string,
     homeBus: aws.cloudwatch.EventBus,
+    account: pulumi.Input<string>,
     args: OrganizationRemediationsArgs,
   ): aws.iam.Role {
     const role = new aws.iam.Role(
       `${name}-forwarding-role`,
       {
         description:
-          "EventBridge: the guardrails' compliance changes and reports of every region, to the home region's bus.",
-        assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com"),
+          "EventBridge: the guardrails' remediation reports of every region, to the home region's bus.",
+        // This account's EventBridge only.
+        assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com", account),
         tags: args.tags,
       },
       { parent: this },
@@ -310,14 +314,18 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
 }
 
 /**
- * The records Lambda sends for successful invocations of these functions: by prefix, since the
- * record names the function with its version.
+ * The records Lambda sends for successful invocations of these functions, from this account
+ * only (source "lambda" is not reserved to AWS): the function's ARN, alone or with a version.
  */
-function reportsPattern(functionArns: readonly pulumi.Input<string>[]): pulumi.Output<string> {
+function reportsPattern(
+  functionArns: readonly pulumi.Input<string>[],
+  account: pulumi.Input<string>,
+): pulumi.Output<string> {
   return pulumi.jsonStringify({
     source: ["lambda"],
+    account: [account],
     "detail-type": [INVOCATION_SUCCESS],
-    resources: functionArns.map((arn) => ({ prefix: arn })),
+    resources: functionArns.flatMap((arn) => [arn, { prefix: pulumi.interpolate`${arn}:` }]),
   });
 }
 
@@ -341,7 +349,13 @@ export function organizationBusPolicy(
         Action: "events:PutEvents",
         Resource: busArn,
         Condition: {
-          StringEquals: { "aws:PrincipalOrgID": organizationId },
+          // AWS Config's compliance changes only: an account of the organization may name a
+          // role of its own like the baseline's, but only AWS sends events of source aws.config.
+          StringEquals: {
+            "aws:PrincipalOrgID": organizationId,
+            "events:source": "aws.config",
+            "events:detail-type": COMPLIANCE_CHANGE_DETAIL_TYPE,
+          },
           ArnLike: {
             "aws:PrincipalArn": pulumi.interpolate`arn:${partition}:iam::*:role/${MEMBER_ROLE_NAMES.forwarding}-*`,
           },

@@ -174,7 +174,8 @@ export class RemediationFunction<Environment extends { mode: string }>
       `${name}-forwarding-role`,
       {
         description: `EventBridge: IAM's API calls, from ${GLOBAL_EVENTS_REGION} to ${region}.`,
-        assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com"),
+        // This account's EventBridge only.
+        assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com", identity.accountId),
         tags,
       },
       parent,

@@ -56,6 +56,7 @@ export interface CloudFormationResource {
 }
 
 const IN_HOME_REGION = "InHomeRegion";
+const OUTSIDE_HOME_REGION = "OutsideHomeRegion";
 
 /** A string of the template with the member's own partition and account substituted. */
 function sub(text: string): { "Fn::Sub": string } {
@@ -113,9 +114,21 @@ function inMemberAccount(document: PolicyDocument, placeholderAccount: string): 
 }
 
 export function memberTemplate(input: MemberTemplateInput): CloudFormationTemplate {
-  const centralBus = sub(
-    `arn:\${AWS::Partition}:events:\${AWS::Region}:${input.auditAccountId}:event-bus/${CENTRAL_EVENT_BUS}`,
-  );
+  const busIn = (region: string) =>
+    sub(
+      `arn:\${AWS::Partition}:events:${region}:${input.auditAccountId}:event-bus/${CENTRAL_EVENT_BUS}`,
+    );
+  const centralBus = busIn("${AWS::Region}");
+  const homeBus = busIn(input.homeRegion);
+  const forwarding = (description: string, targetId: string, bus: unknown) => ({
+    Type: "AWS::Events::Rule",
+    Properties: {
+      Description: description,
+      EventPattern: organizationChangesPattern(input.forwardedRules),
+      State: "ENABLED",
+      Targets: [{ Id: targetId, Arn: bus, RoleArn: { "Fn::GetAtt": ["ForwardingRole", "Arn"] } }],
+    },
+  });
   const resources: Record<string, CloudFormationResource> = {
     // One per region, named after it: a new account's stacks deploy in no guaranteed region
     // order (automatic deployment ignores the StackSet's), so no region's recorder may wait on
@@ -214,27 +227,34 @@ export function memberTemplate(input: MemberTemplateInput): CloudFormationTempla
             PolicyName: "central-event-bus",
             PolicyDocument: {
               Version: "2012-10-17",
-              Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: centralBus }],
+              Statement: [
+                {
+                  Effect: "Allow",
+                  Action: "events:PutEvents",
+                  // The same ARN twice in the home region, which IAM accepts.
+                  Resource: [centralBus, homeBus],
+                },
+              ],
             },
           },
         ],
       },
     },
-    ComplianceForwarding: {
-      Type: "AWS::Events::Rule",
-      Properties: {
-        Description:
-          "Compliance changes of the organization's guardrails rules, to the audit account's event bus.",
-        EventPattern: organizationChangesPattern(input.forwardedRules),
-        State: "ENABLED",
-        Targets: [
-          {
-            Id: "audit-account-event-bus",
-            Arn: centralBus,
-            RoleArn: { "Fn::GetAtt": ["ForwardingRole", "Arn"] },
-          },
-        ],
-      },
+    // To this region's bus, for the remediations of this region.
+    ComplianceForwarding: forwarding(
+      "Compliance changes of the organization's guardrails rules, to the audit account's event bus.",
+      "audit-account-event-bus",
+      centralBus,
+    ),
+    // And, outside the home region, to the home region's bus, for the organization's topic:
+    // EventBridge does not pass on an event another bus forwarded to it.
+    ComplianceNotification: {
+      ...forwarding(
+        "Compliance changes of the organization's guardrails rules, to the audit account's home-region bus (its notification topic).",
+        "audit-account-home-event-bus",
+        homeBus,
+      ),
+      Condition: OUTSIDE_HOME_REGION,
     },
     EvaluationRole: {
       Type: "AWS::IAM::Role",
@@ -312,6 +332,7 @@ export function memberTemplate(input: MemberTemplateInput): CloudFormationTempla
       "aws-config-guardrails member baseline: AWS Config recording and the roles the audit account's functions assume.",
     Conditions: {
       [IN_HOME_REGION]: { "Fn::Equals": [{ Ref: "AWS::Region" }, input.homeRegion] },
+      [OUTSIDE_HOME_REGION]: { "Fn::Not": [{ Condition: IN_HOME_REGION }] },
     },
     Resources: resources,
   };

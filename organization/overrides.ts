@@ -42,12 +42,18 @@ export function remediationOverrides(
   return collect(settings, (target) => {
     const applied = settingsIn(settings, [target]);
     if (remediation.mode(applied) === "off") return { values: {}, off: true };
-    // The target names this remediation's mode itself: it turns it back on under an OU that
-    // turned it off.
+    // A target that names this remediation's mode decides it, even where it names the stack's
+    // own (an account set back to report under an OU that revokes; one turned back on under an
+    // OU that turned it off).
     const own = settings.accountOverrides[target] as Partial<Settings>;
     const namesMode = remediation.mode({ ...own } as Settings) !== undefined;
+    const encoded = encode(applied);
+    const modeVariable = remediation.environment.fields.mode.name;
     return {
-      values: encodedDifference(base, encode(applied)),
+      values: {
+        ...encodedDifference(base, encoded),
+        ...(namesMode ? { [modeVariable]: encoded[modeVariable] ?? "" } : {}),
+      },
       ...(namesMode ? { off: false } : {}),
     };
   });

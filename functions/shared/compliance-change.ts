@@ -25,6 +25,8 @@ export interface ComplianceChange {
   ruleName: string;
   resourceType: string;
   resourceId: string;
+  /** Where the trigger names it (an API call names a user by name): no need to look it up. */
+  resourceName?: string;
   compliance: string;
   annotation?: string;
 }

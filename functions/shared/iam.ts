@@ -30,28 +30,12 @@ export async function listUsers(iam: IAMClient): Promise<IamUser[]> {
 }
 
 /** The user Config names by id (`AIDA...`): IAM looks users up by name, so list and match. */
-export function findUserById(iam: IAMClient, userId: string): Promise<IamUser | undefined> {
-  return findUser(iam, (user) => user.UserId === userId);
-}
-
-/**
- * The user a CloudTrail record names, by name (unique regardless of case): by the same listing,
- * so that a function reading users by id needs no other call.
- */
-export function findUserByName(iam: IAMClient, userName: string): Promise<IamUser | undefined> {
-  const wanted = userName.toLowerCase();
-  return findUser(iam, (user) => user.UserName?.toLowerCase() === wanted);
-}
-
-async function findUser(
-  iam: IAMClient,
-  matches: (user: { UserId?: string; UserName?: string }) => boolean,
-): Promise<IamUser | undefined> {
+export async function findUserById(iam: IAMClient, userId: string): Promise<IamUser | undefined> {
   for await (const page of paginateListUsers({ client: iam, pageSize: 1000 }, {})) {
-    const user = page.Users?.find(matches);
+    const user = page.Users?.find((candidate) => candidate.UserId === userId);
     if (user)
       return {
-        userId: user.UserId ?? "",
+        userId,
         userName: user.UserName ?? "",
         arn: user.Arn ?? "",
         createDate: user.CreateDate,

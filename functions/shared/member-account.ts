@@ -162,7 +162,9 @@ function memberHandlers<H>(
         () => (organizations ??= new OrganizationsClient({})),
       );
     } catch (error) {
-      // Its exceptions unread, the account is neither judged nor repaired with the wrong ones.
+      // Denied: its exceptions unreadable, the account is neither judged nor repaired with the
+      // wrong ones. Anything else (throttling) fails the run, for Lambda to retry it.
+      if (!/AccessDenied/.test((error as Error).name)) throw error;
       return { unreadUnits: (error as Error).message };
     }
     const roleArn = `arn:${partition}:iam::${accountId}:role/${roleName}`;

@@ -188,6 +188,9 @@ describe("real-time repair on the API call (integration)", function () {
         ...variables,
         AWS_ENDPOINT_URL_EC2: moto.endpoint,
       });
+      // Looked at (not skipped), and nothing to do.
+      assert.equal((outcome.result as any).skipped, undefined);
+      assert.equal((outcome.result as any).resourceId, GroupId);
       assert.deepEqual((outcome.result as any).actions, []);
       assert.deepEqual(await ingress(GroupId ?? ""), ["10.0.0.0/8"]);
     });
@@ -281,6 +284,27 @@ describe("real-time repair on the API call (integration)", function () {
         replay.result.actions.map((a: any) => a.outcome),
         ["already-done"],
       );
+    });
+
+    it("repairs a user the CreateUser call names, by the name it records", async () => {
+      await iam.send(new CreateUserCommand({ UserName: "new-hire" }));
+      const created = fixture<any>("cloudtrail/create-user.json");
+      created.detail.requestParameters.userName = "new-hire";
+      const { result } = await repair({ mfaRemediation: "enforce" }, created);
+      assert.deepEqual(
+        result.actions.map((a: any) => [a.action, a.userName, a.outcome]),
+        [["add-to-group", "new-hire", "done"]],
+      );
+      assert.ok((await members()).includes("new-hire"));
+    });
+
+    it("does nothing for a user deleted since the call", async () => {
+      const { result } = await repair({ mfaRemediation: "enforce" }, removal("gone-since"));
+      assert.deepEqual(
+        result.actions.map((a: any) => a.action),
+        ["none"],
+      );
+      assert.match(result.actions[0].reason, /no longer exists/);
     });
 
     it("only says what it would do in report mode", async () => {

@@ -69,6 +69,7 @@ describe("the member baseline template", () => {
     const template = baseline();
     assert.deepEqual(template.Conditions, {
       InHomeRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, "eu-west-1"] },
+      OutsideHomeRegion: { "Fn::Not": [{ Condition: "InHomeRegion" }] },
     });
     const { Recorder, DeliveryChannel } = template.Resources;
     assert.equal(Recorder?.Condition, undefined);
@@ -235,7 +236,22 @@ describe("the member baseline template", () => {
     // may use it.
     assert.deepEqual(actions(ForwardingRole as never), ["events:PutEvents"]);
     const policies = ForwardingRole?.Properties.Policies as any[];
-    assert.deepEqual(policies[0].PolicyDocument.Statement[0].Resource, bus);
+    const homeBus = {
+      "Fn::Sub": `arn:\${AWS::Partition}:events:eu-west-1:222233334444:event-bus/${CENTRAL_EVENT_BUS}`,
+    };
+    assert.deepEqual(policies[0].PolicyDocument.Statement[0].Resource, [bus, homeBus]);
+    // Outside the home region, the same changes also go straight to the home region's bus, for
+    // the topic: EventBridge does not pass on an event forwarded to a bus.
+    const notification = template.Resources.ComplianceNotification;
+    assert.equal(notification?.Condition, "OutsideHomeRegion");
+    assert.deepEqual(notification?.Properties.EventPattern, pattern);
+    assert.deepEqual(notification?.Properties.Targets, [
+      {
+        Id: "audit-account-home-event-bus",
+        Arn: homeBus,
+        RoleArn: { "Fn::GetAtt": ["ForwardingRole", "Arn"] },
+      },
+    ]);
     assert.deepEqual(
       (ForwardingRole?.Properties.AssumeRolePolicyDocument as any).Statement[0].Condition,
       { StringEquals: { "aws:SourceAccount": { "Fn::Sub": "${AWS::AccountId}" } } },

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { RESOURCE_TYPES } from "../../rules/verdict";
 import { textAt } from "../../shared/api-call";
-import { findUserById, findUserByName } from "../../shared/iam";
+import { findUserById } from "../../shared/iam";
 import { lazyHandler } from "../../shared/lazy";
 import { collectPages } from "../../shared/paginate";
 import {
@@ -17,10 +17,11 @@ import {
   RemediationDependencies,
   RemediationHandler,
   createRemediationHandler,
+  isAlreadyGone,
   remediationPermissions,
   resourceGone,
 } from "../../shared/remediation-handler";
-import { MFA_ENVIRONMENT } from "./environment";
+import { MFA_ENVIRONMENT, MfaEnvironment } from "./environment";
 import { MfaAction, MfaEnforcement, MfaMode, planMfaRemediation } from "./plan";
 
 interface Clients {
@@ -75,6 +76,43 @@ export function createHandler(
   dependencies: RemediateMfaDependencies = { iam: new IAMClient({}), env: process.env },
 ): RemediationHandler {
   const { iam } = dependencies;
+
+  /** The user's policies and groups, read, and what the remediation does about them. */
+  async function planUser(user: { userId: string; userName: string }, settings: MfaEnvironment) {
+    const [attached, groups] = await Promise.all([
+      collectPages(
+        paginateListAttachedUserPolicies({ client: iam }, { UserName: user.userName }),
+        (p) => p.AttachedPolicies,
+      ),
+      collectPages(
+        paginateListGroupsForUser({ client: iam }, { UserName: user.userName }),
+        (p) => p.Groups,
+      ),
+    ]);
+    const groupNames = groups.flatMap((group) => group.GroupName ?? []);
+    const groupPolicies = new Map(
+      await Promise.all(
+        groupNames.map(async (groupName) => {
+          const policies = await collectPages(
+            paginateListAttachedGroupPolicies({ client: iam }, { GroupName: groupName }),
+            (p) => p.AttachedPolicies,
+          );
+          return [groupName, policies.flatMap((policy) => policy.PolicyArn ?? [])] as const;
+        }),
+      ),
+    );
+    return planMfaRemediation(
+      {
+        userId: user.userId,
+        userName: user.userName,
+        attachedPolicyArns: attached.flatMap((p) => p.PolicyArn ?? []),
+        groupNames,
+      },
+      groupPolicies,
+      settings,
+    );
+  }
+
   return createRemediationHandler(
     {
       name: "remediate-mfa-policy",
@@ -83,56 +121,36 @@ export function createHandler(
       environment: MFA_ENVIRONMENT,
       actions: ACTIONS,
       async plan(change, settings) {
-        const user = await findUserById(iam, change.resourceId);
+        const user = change.resourceName
+          ? { userId: change.resourceId, userName: change.resourceName }
+          : await findUserById(iam, change.resourceId);
         if (!user) return [resourceGone(`user ${change.resourceId}`)];
-        const [attached, groups] = await Promise.all([
-          collectPages(
-            paginateListAttachedUserPolicies({ client: iam }, { UserName: user.userName }),
-            (p) => p.AttachedPolicies,
-          ),
-          collectPages(
-            paginateListGroupsForUser({ client: iam }, { UserName: user.userName }),
-            (p) => p.Groups,
-          ),
-        ]);
-        const groupNames = groups.flatMap((group) => group.GroupName ?? []);
-        const groupPolicies = new Map(
-          await Promise.all(
-            groupNames.map(async (groupName) => {
-              const policies = await collectPages(
-                paginateListAttachedGroupPolicies({ client: iam }, { GroupName: groupName }),
-                (p) => p.AttachedPolicies,
-              );
-              return [groupName, policies.flatMap((policy) => policy.PolicyArn ?? [])] as const;
-            }),
-          ),
-        );
-        const step = planMfaRemediation(
-          {
-            userId: user.userId,
-            userName: user.userName,
-            attachedPolicyArns: attached.flatMap((p) => p.PolicyArn ?? []),
-            groupNames,
-          },
-          groupPolicies,
-          settings,
-        );
-        return [step];
+        try {
+          return [await planUser(user, settings)];
+        } catch (error) {
+          // Named by an API call, and deleted since.
+          if (isAlreadyGone(error)) return [resourceGone(`user ${user.userName}`)];
+          throw error;
+        }
       },
-      async fromApiCall(call) {
+      fromApiCall(call) {
+        // By name, as the call names it: a user just created may not be listed yet (IAM is
+        // eventually consistent), and the plan's reads take the name.
         const userName = textAt(call.requestParameters, "userName");
-        // Config names users by id: the same listing the plan reads finds it.
-        const user = userName ? await findUserByName(iam, userName) : undefined;
-        return user
-          ? [
-              {
-                ruleName: "mfa-policy-attached",
-                resourceType: RESOURCE_TYPES.iamUser,
-                resourceId: user.userId,
-                compliance: "NON_COMPLIANT",
-              },
-            ]
-          : [];
+        const userId = textAt(call.responseElements, "user", "userId");
+        return Promise.resolve(
+          userName
+            ? [
+                {
+                  ruleName: "mfa-policy-attached",
+                  resourceType: RESOURCE_TYPES.iamUser,
+                  resourceId: userId ?? userName,
+                  resourceName: userName,
+                  compliance: "NON_COMPLIANT",
+                },
+              ]
+            : [],
+        );
       },
     },
     { iam },

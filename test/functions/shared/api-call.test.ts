@@ -21,7 +21,7 @@ describe("api-call", () => {
       undefined,
     );
     assert.equal(
-      parseApiCall({ source: "aws.events", "detail-type": "Scheduled Event", detail: {} } as never),
+      parseApiCall({ source: "aws.events", "detail-type": "Scheduled Event", detail: {} }),
       undefined,
     );
   });
@@ -71,7 +71,7 @@ describe("api-call", () => {
       },
       log: () => undefined,
     });
-    const summary = await handler(call("create-access-key.json") as never);
+    const summary = await handler(call("create-access-key.json"));
     assert.equal(summary.skipped, "CreateAccessKey is not watched");
     assert.deepEqual(summary.actions, []);
   });

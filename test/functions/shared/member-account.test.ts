@@ -332,6 +332,14 @@ describe("an organization's functions applying accountOverrides", () => {
     assert.equal(stubs.sts.commandCalls(AssumeRoleCommand).length, 0);
   });
 
+  it("fails the run where reading the OUs is throttled, for Lambda to retry it", async () => {
+    stubs.organizations
+      .on(ListParentsCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }));
+    await assert.rejects(ruleHandler()(ruleEvent(MEMBER)), /Rate exceeded/);
+    assert.deepEqual(parameters, []);
+  });
+
   it("repairs nothing in an account whose override turns the remediation off, and repairs the others", async () => {
     const remediationEnv = {
       MODE: "revoke",
