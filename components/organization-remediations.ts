@@ -20,6 +20,7 @@ import {
   withOverrides,
 } from "../organization/overrides";
 import { GuardrailsFunction } from "./guardrails-function";
+import { assumeMemberRole } from "./organization-rules";
 import { COMPLIANCE_MESSAGE, NotificationRoute, Notifications } from "./notifications";
 import { encodedEnvironment } from "./remediation-function";
 import { serviceTrustPolicy } from "./trust-policy";
@@ -106,13 +107,7 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
             // role holds exactly those calls); only its accounts' OUs are read here.
             permissions: overridePermissions(args.settings),
             statements: [
-              {
-                Sid: "MemberAccountsOfTheOrganization",
-                Effect: "Allow",
-                Action: "sts:AssumeRole",
-                Resource: pulumi.interpolate`arn:${args.partition}:iam::*:role/${MEMBER_ROLE_NAMES.remediation}`,
-                Condition: { StringEquals: { "aws:ResourceOrgID": args.organizationId } },
-              },
+              assumeMemberRole(MEMBER_ROLE_NAMES.remediation, args.partition, args.organizationId),
               ...(reports
                 ? [
                     {
@@ -315,7 +310,9 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
 
 /**
  * The records Lambda sends for successful invocations of these functions, from this account
- * only (source "lambda" is not reserved to AWS): the function's ARN, alone or with a version.
+ * only (source "lambda" is not reserved to AWS): the function's ARN, alone or with a version;
+ * and only those that looked at a resource (not an event ignored, nor an account whose override
+ * turns the remediation off), so that the topic tells of repairs, not of routing.
  */
 function reportsPattern(
   functionArns: readonly pulumi.Input<string>[],
@@ -326,6 +323,7 @@ function reportsPattern(
     account: [account],
     "detail-type": [INVOCATION_SUCCESS],
     resources: functionArns.flatMap((arn) => [arn, { prefix: pulumi.interpolate`${arn}:` }]),
+    detail: { responsePayload: { skipped: [{ exists: false }] } },
   });
 }
 

@@ -97,13 +97,7 @@ export class OrganizationRules extends pulumi.ComponentResource {
                   )
               : undefined,
             statements: [
-              {
-                Sid: "MemberAccountsOfTheOrganization",
-                Effect: "Allow",
-                Action: "sts:AssumeRole",
-                Resource: pulumi.interpolate`arn:${args.partition}:iam::*:role/${MEMBER_ROLE_NAMES.evaluation}`,
-                Condition: { StringEquals: { "aws:ResourceOrgID": args.organizationId } },
-              },
+              assumeMemberRole(MEMBER_ROLE_NAMES.evaluation, args.partition, args.organizationId),
             ],
             rolePath: AUDIT_ROLE_PATHS.evaluation,
             region,
@@ -144,4 +138,22 @@ export class OrganizationRules extends pulumi.ComponentResource {
     this.rulesByRegion = rulesByRegion;
     this.registerOutputs({ rulesByRegion });
   }
+}
+
+/**
+ * What an audit account's function may do itself: assume one member role, in the accounts of
+ * the organization only (`aws:ResourceOrgID`).
+ */
+export function assumeMemberRole(
+  roleName: string,
+  partition: pulumi.Input<string>,
+  organizationId: pulumi.Input<string>,
+) {
+  return {
+    Sid: "MemberAccountsOfTheOrganization",
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Resource: pulumi.interpolate`arn:${partition}:iam::*:role/${roleName}`,
+    Condition: { StringEquals: { "aws:ResourceOrgID": organizationId } },
+  };
 }

@@ -7,7 +7,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
-  DescribeSecurityGroupRulesCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import {
@@ -26,6 +25,7 @@ import { ProgramRun, runProgram } from "../../offline/mock-runtime";
 import { createGuardrails } from "../../stack";
 import { matchesPattern } from "../helpers/event-pattern";
 import { fixture } from "../helpers/fixtures";
+import { createExposedGroup, ingressCidrs } from "../helpers/ec2";
 import { invokeSerialized } from "../helpers/lambda-process";
 import { MotoServer, startMoto } from "../helpers/moto";
 import { jsonInput, only, resourcesOfType, within } from "../helpers/program";
@@ -90,38 +90,8 @@ describe("real-time repair on the API call (integration)", function () {
     });
     after(() => ec2.destroy());
 
-    async function exposedGroup(): Promise<string> {
-      const { GroupId } = await ec2.send(
-        new CreateSecurityGroupCommand({ GroupName: `web-${Date.now()}`, Description: "web" }),
-      );
-      await ec2.send(
-        new AuthorizeSecurityGroupIngressCommand({
-          GroupId,
-          IpPermissions: [
-            {
-              IpProtocol: "tcp",
-              FromPort: 22,
-              ToPort: 22,
-              IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "10.0.0.0/8" }],
-            },
-          ],
-        }),
-      );
-      return GroupId ?? "";
-    }
-    const ingress = async (groupId: string) =>
-      (
-        (
-          await ec2.send(
-            new DescribeSecurityGroupRulesCommand({
-              Filters: [{ Name: "group-id", Values: [groupId] }],
-            }),
-          )
-        ).SecurityGroupRules ?? []
-      )
-        .filter((rule) => !rule.IsEgress)
-        .map((rule) => rule.CidrIpv4)
-        .sort();
+    const exposedGroup = () => createExposedGroup(ec2, `web-${Date.now()}`);
+    const ingress = (groupId: string) => ingressCidrs(ec2, groupId);
     /** CloudTrail's record of the call, for moto's group. */
     function callFor(groupId: string, file = "authorize-security-group-ingress.json") {
       const event = fixture<any>(`cloudtrail/${file}`);

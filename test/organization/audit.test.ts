@@ -1,9 +1,4 @@
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  DescribeSecurityGroupRulesCommand,
-  EC2Client,
-} from "@aws-sdk/client-ec2";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { strict as assert } from "assert";
@@ -26,6 +21,7 @@ import { memberAccountRuleHandler } from "../../functions/shared/member-account"
 import { createAudit, createGuardrails } from "../../stack";
 import { startConfigListener } from "../helpers/config-listener";
 import { matchesPattern } from "../helpers/event-pattern";
+import { createExposedGroup, ingressCidrs } from "../helpers/ec2";
 import { configEvent, fixture } from "../helpers/fixtures";
 import { invokeSerialized } from "../helpers/lambda-process";
 import { startMoto } from "../helpers/moto";
@@ -230,12 +226,21 @@ describe("deployment audit (the delegated administrator)", () => {
         account: MOCK_ACCOUNT_ID,
         "detail-type": "Lambda Function Invocation Result - Success",
         resources: [`${arn}:$LATEST`],
-        detail: { requestContext: { functionArn: `${arn}:$LATEST` } },
+        detail: {
+          requestContext: { functionArn: `${arn}:$LATEST` },
+          responsePayload: { remediation: "x", mode: "report", actions: [] },
+        },
       };
       const inReportMode = /remediate-(exposed-ports|mfa-policy)-/.test(fn.name);
       assert.equal(matchesPattern(pattern, record), inReportMode, fn.name);
-      // The same record put by another account (source "lambda" is not reserved) is not one.
+      // The same record put by another account (source "lambda" is not reserved) is not one,
+      // nor one of an event the function ignored.
       assert.equal(matchesPattern(pattern, { ...record, account: "444455556666" }), false);
+      const skipped = {
+        ...record,
+        detail: { ...record.detail, responsePayload: { skipped: "off in this account" } },
+      };
+      assert.equal(matchesPattern(pattern, skipped), false);
       const destination = resourcesOfType(
         run,
         "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
@@ -627,35 +632,12 @@ describe("an organization remediation, as uploaded, repairing member B on moto",
       const groups: Record<string, { client: EC2Client; groupId: string }> = {};
       for (const [label, account] of Object.entries(accounts)) {
         const client = await ec2In(account);
-        const { GroupId } = await client.send(
-          new CreateSecurityGroupCommand({ GroupName: "web", Description: "web" }),
-        );
-        await client.send(
-          new AuthorizeSecurityGroupIngressCommand({
-            GroupId,
-            IpPermissions: [
-              {
-                IpProtocol: "tcp",
-                FromPort: 22,
-                ToPort: 22,
-                IpRanges: [{ CidrIp: "0.0.0.0/0" }, { CidrIp: "10.0.0.0/8" }],
-              },
-            ],
-          }),
-        );
-        groups[label] = { client, groupId: GroupId ?? "" };
+        const GroupId = await createExposedGroup(client, "web");
+        groups[label] = { client, groupId: GroupId };
       }
-      const cidrs = async (label: string) => {
+      const cidrs = (label: string) => {
         const { client, groupId } = groups[label] as { client: EC2Client; groupId: string };
-        const rules = await client.send(
-          new DescribeSecurityGroupRulesCommand({
-            Filters: [{ Name: "group-id", Values: [groupId] }],
-          }),
-        );
-        return (rules.SecurityGroupRules ?? [])
-          .filter((rule) => !rule.IsEgress)
-          .map((rule) => rule.CidrIpv4)
-          .sort();
+        return ingressCidrs(client, groupId);
       };
       const event = fixture<any>("config-events/organization-compliance-change.json");
       event.detail.resourceId = groups.B?.groupId;
