@@ -8,7 +8,7 @@
  */
 import { parseSettings } from "../config";
 import { RULE_NAMES, isLambdaRemediation, remediationsFor, rulesFor } from "../functions/catalog";
-import { memberSettings } from "../organization/baseline";
+import { memberSettings, organizationRegions } from "../organization/baseline";
 
 /** Lambda's limit on a function's resource-based policy. */
 export const FUNCTION_POLICY_LIMIT_BYTES = 20 * 1024;
@@ -80,19 +80,21 @@ export function organizationFootprint(
   const settings = memberSettings(parseSettings({}));
   const rules = rulesFor(settings);
   const remediations = remediationsFor(settings).filter(isLambdaRemediation);
-  const isGlobal = (ruleName: string) => rules.find((r) => r.name === ruleName)?.global ?? false;
-  const count = (regions: number, global: boolean) => (global ? 1 : regions);
-  return regionCounts.flatMap((regions) =>
-    accountCounts.map((accounts) => ({
+  return regionCounts.flatMap((regions) => {
+    // As many regions as counted, the first the home region.
+    const names = Array.from({ length: regions }, (_, index) => `region-${index}`);
+    const count = (ruleNames: readonly string[]) =>
+      ruleNames.reduce((sum, name) => sum + organizationRegions(name, names, "region-0").length, 0);
+    const rulesPerMember = count(rules.map((rule) => rule.name));
+    const auditFunctions =
+      count(rules.filter((rule) => rule.owner === "CUSTOM_LAMBDA").map((rule) => rule.name)) +
+      count(remediations.map((remediation) => remediation.rule));
+    return accountCounts.map((accounts) => ({
       regions,
       accounts,
       stackInstances: regions * accounts,
-      rulesPerMember: rules.reduce((sum, rule) => sum + count(regions, rule.global), 0),
-      auditFunctions:
-        rules
-          .filter((rule) => rule.owner === "CUSTOM_LAMBDA")
-          .reduce((sum, rule) => sum + count(regions, rule.global), 0) +
-        remediations.reduce((sum, r) => sum + count(regions, isGlobal(r.rule)), 0),
-    })),
-  );
+      rulesPerMember,
+      auditFunctions,
+    }));
+  });
 }

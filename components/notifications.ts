@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { COMPLIANCE_CHANGE_DETAIL_TYPE } from "../functions/shared/compliance-change";
+import { complianceChangesPattern } from "../functions/shared/compliance-change";
 
 /** Events of one kind the topic receives: an EventBridge rule and how its events read. */
 export interface NotificationRoute {
@@ -29,11 +29,7 @@ export function complianceChangesRoute(ruleNames: readonly string[]): Notificati
     name: "compliance-changes",
     description:
       "AWS Config compliance changes of the guardrails rules, to the notification topic.",
-    eventPattern: JSON.stringify({
-      source: ["aws.config"],
-      "detail-type": [COMPLIANCE_CHANGE_DETAIL_TYPE],
-      detail: { messageType: ["ComplianceChangeNotification"], configRuleName: [...ruleNames] },
-    }),
+    eventPattern: JSON.stringify(complianceChangesPattern(ruleNames)),
     inputTransformer: COMPLIANCE_MESSAGE,
   };
 }

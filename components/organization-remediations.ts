@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
-import { RULES } from "../functions/catalog";
 import {
   COMPLIANCE_CHANGE_DETAIL_TYPE,
   organizationChangesPattern,
@@ -14,6 +13,7 @@ import {
   CENTRAL_EVENT_BUS,
   MEMBER_ROLE_NAMES,
 } from "../functions/shared/member-roles";
+import { organizationRegions } from "../organization/baseline";
 import {
   overridePermissions,
   remediationOverrides,
@@ -22,7 +22,7 @@ import {
 import { GuardrailsFunction } from "./guardrails-function";
 import { assumeMemberRole } from "./organization-rules";
 import { COMPLIANCE_MESSAGE, NotificationRoute, Notifications } from "./notifications";
-import { encodedEnvironment } from "./remediation-function";
+import { encodedEnvironment, invokedByEventRule } from "./remediation-function";
 import { serviceTrustPolicy } from "./trust-policy";
 
 export interface OrganizationRemediationsArgs {
@@ -79,7 +79,6 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
     // Report mode: each invocation's record goes to its region's bus, and from there to the topic.
     const reporting: pulumi.Output<string>[] = [];
     for (const definition of args.remediations) {
-      const global = RULES.find((rule) => rule.name === definition.rule)?.global ?? false;
       const environment = pulumi
         .output(args.facts)
         .apply((facts) =>
@@ -90,8 +89,7 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
           ),
         );
       const reports = definition.mode(args.settings) === "report";
-      for (const region of args.regions) {
-        if (global && region !== args.homeRegion) continue;
+      for (const region of organizationRegions(definition.rule, args.regions, args.homeRegion)) {
         const bus = buses[region] as aws.cloudwatch.EventBus;
         remediationsByRegion[region]?.push(definition.name);
         const resourceName = `${definition.name}-${region}`;
@@ -129,7 +127,7 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
           },
           parent,
         );
-        const trigger = new aws.cloudwatch.EventRule(
+        invokedByEventRule(
           `${resourceName}-on-noncompliant`,
           {
             description: `${definition.rule} turned a resource NON_COMPLIANT in a member account: ${definition.description}`,
@@ -140,22 +138,7 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
             region,
             tags: args.tags,
           },
-          parent,
-        );
-        new aws.cloudwatch.EventTarget(
-          `${resourceName}-on-noncompliant-target`,
-          { rule: trigger.name, eventBusName: bus.name, arn: lambda.function.arn, region },
-          parent,
-        );
-        new aws.lambda.Permission(
-          `${resourceName}-on-noncompliant-invoke`,
-          {
-            action: "lambda:InvokeFunction",
-            function: lambda.function.name,
-            principal: "events.amazonaws.com",
-            sourceArn: trigger.arn,
-            region,
-          },
+          lambda.function,
           parent,
         );
         if (reports) {

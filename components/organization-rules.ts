@@ -5,6 +5,7 @@ import type { RuleDefinition, StackFacts } from "../functions/shared/definitions
 import { memberAccountRuleHandler } from "../functions/shared/member-account";
 import { MEMBER_ROLE_NAMES } from "../functions/shared/member-roles";
 import { AUDIT_ROLE_PATHS } from "../functions/shared/member-roles";
+import { organizationRegions } from "../organization/baseline";
 import { overridePermissions, ruleOverrides, withOverrides } from "../organization/overrides";
 import { plannedRule } from "./custom-config-rule";
 import { GuardrailsFunction } from "./guardrails-function";
@@ -49,8 +50,7 @@ export class OrganizationRules extends pulumi.ComponentResource {
     const overridden = Object.keys(args.settings.accountOverrides).length > 0;
     for (const definition of args.rules) {
       const { description, inputParameters } = plannedRule(definition, args.settings, args.facts);
-      for (const region of args.regions) {
-        if (definition.global && region !== args.homeRegion) continue;
+      for (const region of organizationRegions(definition.name, args.regions, args.homeRegion)) {
         rulesByRegion[region]?.push(definition.name);
         const resourceName = `${definition.name}-${region}`;
         const common = {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { environmentBytes, MAX_ENVIRONMENT_BYTES } from "../functions/shared/boundary";
+import { fittingEnvironment } from "../functions/shared/boundary";
 import { nonCompliantPattern } from "../functions/shared/compliance-change";
 import type { Settings } from "../config";
 import { longestFacts } from "../functions/catalog";
@@ -67,29 +67,13 @@ export class RemediationFunction<Environment extends { mode: string }>
       },
       parent,
     );
-    const trigger = (suffix: string, rule: aws.cloudwatch.EventRuleArgs) => {
-      const eventRule = new aws.cloudwatch.EventRule(
+    const trigger = (suffix: string, rule: aws.cloudwatch.EventRuleArgs) =>
+      invokedByEventRule(
         `${name}-${suffix}`,
         { ...rule, tags: args.tags },
+        lambda.function,
         parent,
       );
-      new aws.cloudwatch.EventTarget(
-        `${name}-${suffix}-target`,
-        { rule: eventRule.name, arn: lambda.function.arn },
-        parent,
-      );
-      new aws.lambda.Permission(
-        `${name}-${suffix}-invoke`,
-        {
-          action: "lambda:InvokeFunction",
-          function: lambda.function.name,
-          principal: "events.amazonaws.com",
-          sourceArn: eventRule.arn,
-        },
-        parent,
-      );
-      return eventRule;
-    };
     const onChange = trigger("on-noncompliant", {
       description: `${definition.rule} turned a resource NON_COMPLIANT: ${definition.description}`,
       eventPattern: JSON.stringify(nonCompliantPattern(definition.rule, definition.resourceTypes)),
@@ -209,6 +193,37 @@ export class RemediationFunction<Environment extends { mode: string }>
   }
 }
 
+/**
+ * An EventBridge rule (on its bus, in its region) whose one target is the function, and the
+ * permission that lets that rule, and no other, invoke it.
+ */
+export function invokedByEventRule(
+  name: string,
+  rule: aws.cloudwatch.EventRuleArgs,
+  target: aws.lambda.Function,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.EventRule {
+  const { eventBusName, region } = rule;
+  const eventRule = new aws.cloudwatch.EventRule(name, rule, opts);
+  new aws.cloudwatch.EventTarget(
+    `${name}-target`,
+    { rule: eventRule.name, eventBusName, arn: target.arn, region },
+    opts,
+  );
+  new aws.lambda.Permission(
+    `${name}-invoke`,
+    {
+      action: "lambda:InvokeFunction",
+      function: target.name,
+      principal: "events.amazonaws.com",
+      sourceArn: eventRule.arn,
+      region,
+    },
+    opts,
+  );
+  return eventRule;
+}
+
 /** Where IAM, a global service, delivers its CloudTrail events to EventBridge. */
 export const GLOBAL_EVENTS_REGION = "us-east-1";
 
@@ -217,12 +232,5 @@ export function encodedEnvironment<Environment extends { mode: string }>(
   definition: LambdaRemediationDefinition<Environment>,
   environment: Environment,
 ): Record<string, string> {
-  const variables = definition.environment.encode(environment);
-  const bytes = environmentBytes(variables);
-  if (bytes > MAX_ENVIRONMENT_BYTES) {
-    throw new Error(
-      `The environment of ${definition.name} is ${bytes} bytes; Lambda accepts at most ${MAX_ENVIRONMENT_BYTES}.`,
-    );
-  }
-  return variables;
+  return fittingEnvironment(definition.name, definition.environment.encode(environment));
 }

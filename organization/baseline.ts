@@ -3,12 +3,31 @@
  * a member account, read from the rules and remediations those settings deploy.
  */
 import { Settings, settingsIn } from "../config";
-import { isLambdaRemediation, longestFacts, remediationsFor, rulesFor } from "../functions/catalog";
+import {
+  RULES,
+  isLambdaRemediation,
+  longestFacts,
+  remediationsFor,
+  rulesFor,
+} from "../functions/catalog";
 import { CloudFormationTemplate, memberTemplate } from "./member-template";
 
 /** The organization's central delivery bucket, which the audit stack creates under this name. */
 export function organizationBucketName(auditAccountId: string, homeRegion: string): string {
   return `aws-config-guardrails-${auditAccountId}-${homeRegion}`;
+}
+
+/**
+ * Where an organization deploys a rule, or the remediation of that rule: those judging IAM (a
+ * global service) in the home region only, the others in every region.
+ */
+export function organizationRegions(
+  ruleName: string,
+  regions: readonly string[],
+  homeRegion: string,
+): string[] {
+  const global = RULES.find((rule) => rule.name === ruleName)?.global ?? false;
+  return global ? [homeRegion] : [...regions];
 }
 
 /**

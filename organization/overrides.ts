@@ -10,7 +10,7 @@ import {
   encodedDifference,
   namesUnits,
 } from "../functions/shared/account-overrides";
-import { MAX_ENVIRONMENT_BYTES, environmentBytes } from "../functions/shared/boundary";
+import { fittingEnvironment } from "../functions/shared/boundary";
 import type {
   CustomRuleDefinition,
   LambdaRemediationDefinition,
@@ -68,17 +68,13 @@ export function withOverrides(
   variables: Readonly<Record<string, string>>,
   overrides: EncodedOverrides,
 ): Record<string, string> {
-  const environment =
+  return fittingEnvironment(
+    `${name} with accountOverrides`,
     Object.keys(overrides).length === 0
       ? { ...variables }
-      : { ...variables, [OVERRIDES_VARIABLE]: JSON.stringify(overrides) };
-  const bytes = environmentBytes(environment);
-  if (bytes > MAX_ENVIRONMENT_BYTES) {
-    throw new Error(
-      `The environment of ${name} with accountOverrides is ${bytes} bytes; Lambda accepts at most ${MAX_ENVIRONMENT_BYTES}. Fewer or shorter overrides fit.`,
-    );
-  }
-  return environment;
+      : { ...variables, [OVERRIDES_VARIABLE]: JSON.stringify(overrides) },
+    " Fewer or shorter overrides fit.",
+  );
 }
 
 /** The calls an organization's function makes itself for the overrides: reading OUs. */

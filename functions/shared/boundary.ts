@@ -219,3 +219,18 @@ export function environmentBytes(variables: Record<string, string>): number {
     0,
   );
 }
+
+/** The variables, refused (naming `what`, and what would help) beyond Lambda's 4 KB. */
+export function fittingEnvironment(
+  what: string,
+  variables: Record<string, string>,
+  hint = "",
+): Record<string, string> {
+  const bytes = environmentBytes(variables);
+  if (bytes > MAX_ENVIRONMENT_BYTES) {
+    throw new Error(
+      `The environment of ${what} is ${bytes} bytes; Lambda accepts at most ${MAX_ENVIRONMENT_BYTES}.${hint}`,
+    );
+  }
+  return variables;
+}

@@ -71,16 +71,18 @@ export function memberRuleNames(organizationRules: readonly string[]) {
   return organizationRules.map((name) => ({ prefix: `${ORGANIZATION_RULE_PREFIX}${name}-` }));
 }
 
-/** The compliance changes of members' rules created for these organization rules. */
-export function organizationChangesPattern(organizationRules: readonly string[]) {
+/** Every compliance change (either way) of the rules these names match. */
+export function complianceChangesPattern(configRuleName: readonly unknown[]) {
   return {
     source: ["aws.config"],
     "detail-type": [COMPLIANCE_CHANGE_DETAIL_TYPE],
-    detail: {
-      messageType: ["ComplianceChangeNotification"],
-      configRuleName: memberRuleNames(organizationRules),
-    },
+    detail: { messageType: ["ComplianceChangeNotification"], configRuleName: [...configRuleName] },
   };
+}
+
+/** The compliance changes of members' rules created for these organization rules. */
+export function organizationChangesPattern(organizationRules: readonly string[]) {
+  return complianceChangesPattern(memberRuleNames(organizationRules));
 }
 
 /** nonCompliantPattern for an organization rule, matching its rule in every member account. */

@@ -200,8 +200,9 @@ export function createRemediationHandler<
     const call = event ? parseApiCall(event) : undefined;
     if (call) {
       if (!remediation.fromApiCall) {
-        log("WARN", "Event ignored", { remediation: remediation.name, reason: "an API call" });
-        return summary(env.mode, [], { skipped: `${call.eventName} is not watched` });
+        const reason = `${call.eventName} is not watched`;
+        log("WARN", "Event ignored", { remediation: remediation.name, reason });
+        return summary(env.mode, [], { skipped: reason });
       }
       const steps: Array<S | NoStep> = [];
       const changes = await remediation.fromApiCall(call, env);
