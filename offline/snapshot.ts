@@ -432,7 +432,8 @@ function rulesOf({ groupId, ingress }: SecurityGroupIngress): SecurityGroupRule[
   const rules: SecurityGroupRule[] = [];
   ingress.forEach((permission, index) => {
     const { ipv4Cidrs, ipv6Cidrs } = permission;
-    [...ipv4Cidrs, ...ipv6Cidrs].forEach((cidr, position) => {
+    const count = ipv4Cidrs.length + ipv6Cidrs.length;
+    for (let position = 0; position < count; position++) {
       const rule: SecurityGroupRule = {
         SecurityGroupRuleId: `${groupId}#${index}.${position}`,
         GroupId: groupId,
@@ -441,10 +442,10 @@ function rulesOf({ groupId, ingress }: SecurityGroupIngress): SecurityGroupRule[
         FromPort: permission.fromPort ?? undefined,
         ToPort: permission.toPort ?? undefined,
       };
-      if (position < ipv4Cidrs.length) rule.CidrIpv4 = cidr;
-      else rule.CidrIpv6 = cidr;
+      if (position < ipv4Cidrs.length) rule.CidrIpv4 = ipv4Cidrs[position];
+      else rule.CidrIpv6 = ipv6Cidrs[position - ipv4Cidrs.length];
       rules.push(rule);
-    });
+    }
   });
   return rules;
 }

@@ -16,8 +16,11 @@ export interface CidrBlock {
 
 const FAMILY_BITS = { 4: 32, 6: 128 } as const;
 
-const LAST_IPV4 = (1n << 32n) - 1n;
-const LAST_IPV6 = (1n << 128n) - 1n;
+/** How many addresses each family holds. */
+export const FAMILY_SIZE = { 4: 1n << 32n, 6: 1n << 128n } as const;
+
+const LAST_IPV4 = FAMILY_SIZE[4] - 1n;
+const LAST_IPV6 = FAMILY_SIZE[6] - 1n;
 
 /** The block a CIDR denotes (host bits ignored, as EC2 does), or undefined if it is not one. */
 export function parseCidr(text: string): CidrBlock | undefined {
@@ -99,16 +102,19 @@ function parseIpv6(address: string): { family: 6; value: bigint } | undefined {
 /** Whether the blocks together hold every address of their family. */
 export function coverFamily(blocks: readonly CidrBlock[], family: 4 | 6): boolean {
   // A /0 is the whole family by itself, as on most public rules: nothing to sort.
-  if (blocks.some((block) => block.family === family && block.prefix === 0)) return true;
-  const sorted = blocks
-    .filter((block) => block.family === family)
-    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const sorted: CidrBlock[] = [];
+  for (const block of blocks) {
+    if (block.family !== family) continue;
+    if (block.prefix === 0) return true;
+    sorted.push(block);
+  }
+  sorted.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   let next = 0n;
   for (const block of sorted) {
     if (block.first > next) return false;
     if (block.last + 1n > next) next = block.last + 1n;
   }
-  return next === 1n << BigInt(FAMILY_BITS[family]);
+  return next === FAMILY_SIZE[family];
 }
 
 export function contains(outer: CidrBlock, inner: CidrBlock): boolean {

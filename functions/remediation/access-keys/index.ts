@@ -5,7 +5,7 @@ import { exemptionsOf } from "../../rules/iam-names";
 import { RESOURCE_TYPES } from "../../rules/verdict";
 import { ACCESS_KEY_ENVIRONMENT, AccessKeyEnvironment } from "./environment";
 import { createHandler, permissions } from "./handler";
-import { planKeyRemediation } from "./plan";
+import { AccessKey, planKeyRemediation } from "./plan";
 
 export const remediateAccessKeys: LambdaRemediationDefinition<AccessKeyEnvironment> = {
   kind: "lambda",
@@ -41,20 +41,13 @@ export const remediateAccessKeys: LambdaRemediationDefinition<AccessKeyEnvironme
         return `${environment.mode} mode: nothing, ${user.userName} is exempt`;
       }
       // The credential report says when each key was created or rotated, not its id.
-      const keys = [
-        { id: "access key 1", active: row.accessKey1Active, created: row.accessKey1LastRotated },
-        { id: "access key 2", active: row.accessKey2Active, created: row.accessKey2LastRotated },
-      ].flatMap((key) =>
-        key.created
-          ? [
-              {
-                id: key.id,
-                status: key.active ? ("Active" as const) : ("Inactive" as const),
-                createDate: key.created,
-              },
-            ]
-          : [],
-      );
+      const keys: AccessKey[] = [];
+      if (row.accessKey1LastRotated) {
+        keys.push(reportedKey("access key 1", row.accessKey1Active, row.accessKey1LastRotated));
+      }
+      if (row.accessKey2LastRotated) {
+        keys.push(reportedKey("access key 2", row.accessKey2Active, row.accessKey2LastRotated));
+      }
       const steps = planKeyRemediation(keys, {}, environment, account.now).map((step) =>
         step.action === "deactivate"
           ? `deactivate ${step.keyId} (${step.ageDays} days old)`
@@ -69,3 +62,7 @@ export const remediateAccessKeys: LambdaRemediationDefinition<AccessKeyEnvironme
     };
   },
 };
+
+function reportedKey(id: string, active: boolean, createDate: Date): AccessKey {
+  return { id, status: active ? "Active" : "Inactive", createDate };
+}

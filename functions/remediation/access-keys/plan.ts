@@ -53,38 +53,33 @@ export function planKeyRemediation(
   now: Date,
 ): KeyAction[] {
   const days = (since: Date) => Math.floor((now.getTime() - since.getTime()) / DAY_MS);
-  const keyIds = new Set(keys.map((key) => key.id));
-  const orphans: KeyAction[] =
-    settings.mode === "delete"
-      ? Object.keys(tags)
-          .filter(
-            (tag) =>
-              tag.startsWith(DEACTIVATED_TAG_PREFIX) &&
-              !keyIds.has(tag.slice(DEACTIVATED_TAG_PREFIX.length)),
-          )
-          .map((tag) => ({
-            action: "forget-record",
-            keyId: tag.slice(DEACTIVATED_TAG_PREFIX.length),
-          }))
-      : [];
-  return [
-    ...keys.flatMap((key): KeyAction[] => {
-      if (key.status === "Active") {
-        const ageDays = days(key.createDate);
-        return ageDays > settings.maxAccessKeyAge
-          ? [{ action: "deactivate", keyId: key.id, ageDays }]
-          : [];
+  const actions: KeyAction[] = [];
+  for (const key of keys) {
+    if (key.status === "Active") {
+      const ageDays = days(key.createDate);
+      if (ageDays > settings.maxAccessKeyAge) {
+        actions.push({ action: "deactivate", keyId: key.id, ageDays });
       }
-      if (settings.mode !== "delete") return [];
-      const recorded = tags[deactivationTag(key.id)];
-      const since = recorded ? new Date(recorded) : undefined;
-      if (!since || Number.isNaN(since.getTime()))
-        return [{ action: "record-deactivation", keyId: key.id }];
-      const inactiveDays = days(since);
-      return inactiveDays >= settings.keyDeleteGraceDays
-        ? [{ action: "delete", keyId: key.id, inactiveDays }]
-        : [];
-    }),
-    ...orphans,
-  ];
+      continue;
+    }
+    if (settings.mode !== "delete") continue;
+    const recorded = tags[deactivationTag(key.id)];
+    const since = recorded ? new Date(recorded) : undefined;
+    if (!since || Number.isNaN(since.getTime())) {
+      actions.push({ action: "record-deactivation", keyId: key.id });
+      continue;
+    }
+    const inactiveDays = days(since);
+    if (inactiveDays >= settings.keyDeleteGraceDays) {
+      actions.push({ action: "delete", keyId: key.id, inactiveDays });
+    }
+  }
+  if (settings.mode === "delete") {
+    for (const tag of Object.keys(tags)) {
+      if (!tag.startsWith(DEACTIVATED_TAG_PREFIX)) continue;
+      const keyId = tag.slice(DEACTIVATED_TAG_PREFIX.length);
+      if (!keys.some((key) => key.id === keyId)) actions.push({ action: "forget-record", keyId });
+    }
+  }
+  return actions;
 }

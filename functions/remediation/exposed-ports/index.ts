@@ -39,9 +39,18 @@ export const remediateExposedPorts: LambdaRemediationDefinition<ExposedPortsEnvi
       return text;
     };
     return (verdict) => {
-      const instance = account.instances.get(verdict.resourceId);
-      const groupIds = instance ? [...new Set(instance.securityGroupIds)] : [verdict.resourceId];
-      const plans = groupIds.map(sayPlanOf).filter((text) => text !== "");
+      const instance =
+        verdict.resourceType === RESOURCE_TYPES.instance
+          ? account.instances.get(verdict.resourceId)
+          : undefined;
+      const groupIds = instance ? instance.securityGroupIds : [verdict.resourceId];
+      const plans: string[] = [];
+      groupIds.forEach((groupId, index) => {
+        // A group listed twice is planned, and said, once.
+        if (groupIds.indexOf(groupId) !== index) return;
+        const text = sayPlanOf(groupId);
+        if (text !== "") plans.push(text);
+      });
       if (plans.length === 0) return undefined;
       return inMode(mode, `revoke ${plans.join("; ")}`);
     };

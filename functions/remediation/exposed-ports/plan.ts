@@ -7,7 +7,7 @@
  * referenced groups and prefix lists kept; protocol -1 revoked when public; ICMP kept; egress
  * rules never touched; nothing to do on a clean group.
  */
-import { CidrBlock, outermost, parseCidr } from "../../rules/cidr";
+import { CidrBlock, FAMILY_SIZE, outermost, parseCidr } from "../../rules/cidr";
 import {
   Exposure,
   IngressPermission,
@@ -97,9 +97,12 @@ function revocationRounds(
   const revoked: Array<{ position: number; ruleId: string; exposure: string }> = [];
   // Once the rules left add up to less than a whole family, no round can find more.
   while (mayCover(remaining)) {
-    const exposures = exposuresAmong(remaining.flatMap((rule) => rule.opened ?? [])).map(
-      (exposure) => ({ exposure, outermost: outermost(exposure.blocks) }),
-    );
+    const opened: OpenedPorts[] = [];
+    for (const rule of remaining) if (rule.opened) opened.push(rule.opened);
+    const exposures = exposuresAmong(opened).map((exposure) => ({
+      exposure,
+      outermost: outermost(exposure.blocks),
+    }));
     if (exposures.length === 0) break;
     const taken = new Set<PlannedRule>();
     for (const rule of remaining) {
@@ -124,9 +127,16 @@ function revocationRounds(
 
 /** Whether the rules' blocks add up to at least all of IPv4 or all of IPv6. */
 function mayCover(rules: readonly PlannedRule[]): boolean {
-  const size = { 4: 0n, 6: 0n };
-  for (const { block } of rules) if (block) size[block.family] += block.last - block.first + 1n;
-  return size[4] >= 1n << 32n || size[6] >= 1n << 128n;
+  let ipv4 = 0n;
+  let ipv6 = 0n;
+  for (const { block } of rules) {
+    if (!block) continue;
+    // A /0 alone is a whole family, as on most public rules: no sum needed.
+    if (block.prefix === 0) return true;
+    if (block.family === 4) ipv4 += block.last - block.first + 1n;
+    else ipv6 += block.last - block.first + 1n;
+  }
+  return ipv4 >= FAMILY_SIZE[4] || ipv6 >= FAMILY_SIZE[6];
 }
 
 function permissionOf(rule: SecurityGroupRule): IngressPermission {
@@ -146,8 +156,10 @@ function contributes(
 ): boolean {
   const { block } = rule;
   if (!block) return false;
-  const same = (other: CidrBlock) =>
-    other.family === block.family && other.first === block.first && other.last === block.last;
-  if (!outermost.some(same)) return false;
-  return opensPorts(rule.permission, exposure.protocol, exposure.ports);
+  for (const other of outermost) {
+    if (other.family === block.family && other.first === block.first && other.last === block.last) {
+      return opensPorts(rule.permission, exposure.protocol, exposure.ports);
+    }
+  }
+  return false;
 }

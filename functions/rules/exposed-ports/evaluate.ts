@@ -14,7 +14,7 @@
  * Interval arithmetic throughout: a 0-65535 permission against a 1-1024 forbidden range is one
  * comparison, not two lists of ports.
  */
-import { CidrBlock, coverFamily, describeCover, parseCidr } from "../cidr";
+import { CidrBlock, FAMILY_SIZE, coverFamily, describeCover, parseCidr } from "../cidr";
 import {
   readList,
   readObject,
@@ -65,7 +65,12 @@ const ALL_PORTS: PortRange = { from: 0, to: 65535 };
 
 /** The port-bearing protocol of a permission, or undefined for ICMP and other port-less ones. */
 export function portProtocol(protocol: string): Exposure["protocol"] | undefined {
-  switch (protocol.trim().toLowerCase()) {
+  // As AWS writes it ("tcp", "-1") first: no new strings made for nearly every permission.
+  return protocolNamed(protocol) ?? protocolNamed(protocol.trim().toLowerCase());
+}
+
+function protocolNamed(protocol: string): Exposure["protocol"] | undefined {
+  switch (protocol) {
     case "-1":
     case "all":
       return "all";
@@ -152,13 +157,27 @@ export function openedForbiddenPorts(
   }
   if (hits.length === 0) return undefined;
   const blocks: Record<4 | 6, CidrBlock[]> = { 4: [], 6: [] };
-  for (const cidrs of [permission.ipv4Cidrs, permission.ipv6Cidrs]) {
-    for (const cidr of cidrs) {
-      const block = parseCidr(cidr);
-      if (block) blocks[block.family].push(block);
-    }
-  }
+  addBlocks(blocks, permission.ipv4Cidrs);
+  addBlocks(blocks, permission.ipv6Cidrs);
   return { protocol, blocks, hits };
+}
+
+function addBlocks(blocks: Record<4 | 6, CidrBlock[]>, cidrs: readonly string[]): void {
+  for (const cidr of cidrs) {
+    const block = parseCidr(cidr);
+    if (block) blocks[block.family].push(block);
+  }
+}
+
+/** Every block of the permissions in the family, in their order. */
+function blocksOf(permissions: readonly OpenedPorts[], family: 4 | 6): CidrBlock[] {
+  // A single permission, as most exposures are: its own list (nobody changes it).
+  if (permissions.length === 1) return permissions[0]?.blocks[family] ?? [];
+  const blocks: CidrBlock[] = [];
+  for (const permission of permissions) {
+    for (const block of permission.blocks[family]) blocks.push(block);
+  }
+  return blocks;
 }
 
 /** `findExposures` of permissions read by `openedForbiddenPorts`, in their order. */
@@ -219,7 +238,7 @@ function coveredSegments(
   if (first && permissions.every((permission) => sameRanges(permission.hits, first.hits))) {
     // Permissions hitting the same ports (one permission, or the rules EC2 makes of one) cover,
     // or not, every port they hit alike: their hits, merged, are the segments.
-    const blocks = permissions.flatMap((permission) => permission.blocks[family]);
+    const blocks = blocksOf(permissions, family);
     if (!coverFamily(blocks, family)) return [];
     const cidr = describeCover(blocks);
     return mergePortRanges(first.hits).map((ports) => ({ ports, cidr, blocks }));
@@ -229,16 +248,17 @@ function coveredSegments(
   for (const permission of permissions) {
     for (const block of permission.blocks[family]) size += block.last - block.first + 1n;
   }
-  if (size < 1n << BigInt(family === 4 ? 32 : 128)) return [];
+  if (size < FAMILY_SIZE[family]) return [];
   const bounds = [
     ...new Set(permissions.flatMap((p) => p.hits.flatMap((hit) => [hit.from, hit.to + 1]))),
   ].sort((a, b) => a - b);
   const segments: Array<{ ports: PortRange; cidr: string; blocks: CidrBlock[] }> = [];
   for (let index = 0; index + 1 < bounds.length; index++) {
     const ports = { from: bounds[index] ?? 0, to: (bounds[index + 1] ?? 0) - 1 };
-    const blocks = permissions
-      .filter((p) => p.hits.some((hit) => rangeContains(hit, ports)))
-      .flatMap((p) => p.blocks[family]);
+    const blocks = blocksOf(
+      permissions.filter((p) => p.hits.some((hit) => rangeContains(hit, ports))),
+      family,
+    );
     if (!coverFamily(blocks, family)) continue;
     const cidr = describeCover(blocks);
     const previous = segments[segments.length - 1];

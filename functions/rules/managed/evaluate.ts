@@ -35,11 +35,11 @@ export function evaluateDefaultGroupClosed(
       );
 }
 
+const SSH: readonly PortRange[] = [{ from: 22, to: 22 }];
+
 export function evaluateRestrictedSsh(group: SecurityGroupIngress): Verdict {
   const verdict = verdictFor(RESOURCE_TYPES.securityGroup, group.groupId);
-  const exposures = findExposures(group.ingress, [{ from: 22, to: 22 }]).filter(
-    (e) => e.protocol !== "udp",
-  );
+  const exposures = findExposures(group.ingress, SSH).filter((e) => e.protocol !== "udp");
   return exposures.length > 0
     ? verdict("NON_COMPLIANT", `SSH is open to the internet: ${describeExposures(exposures)}`)
     : verdict("COMPLIANT", "SSH is not open to the internet.");
@@ -49,16 +49,40 @@ export function evaluateRestrictedSsh(group: SecurityGroupIngress): Verdict {
 function uncovered(opened: PortRange, allowed: readonly PortRange[]): PortRange[] {
   let gaps: PortRange[] = [opened];
   for (const range of allowed) {
-    gaps = gaps.flatMap((gap) => {
-      if (range.to < gap.from || range.from > gap.to) return [gap];
-      return [
-        ...(gap.from < range.from ? [{ from: gap.from, to: range.from - 1 }] : []),
-        ...(gap.to > range.to ? [{ from: range.to + 1, to: gap.to }] : []),
-      ];
-    });
+    const next: PortRange[] = [];
+    for (const gap of gaps) {
+      if (range.to < gap.from || range.from > gap.to) {
+        next.push(gap);
+        continue;
+      }
+      if (gap.from < range.from) next.push({ from: gap.from, to: range.from - 1 });
+      if (gap.to > range.to) next.push({ from: range.to + 1, to: gap.to });
+    }
+    gaps = next;
   }
   return gaps;
 }
+
+/** The protocols this rule checks that a permission's protocol opens. */
+function checkedProtocols(protocol: string): readonly ("tcp" | "udp")[] {
+  switch (protocol.toLowerCase()) {
+    case "-1":
+    case "all":
+      return BOTH_PROTOCOLS;
+    case "tcp":
+    case "6":
+      return TCP;
+    case "udp":
+    case "17":
+      return UDP;
+    default:
+      return [];
+  }
+}
+
+const BOTH_PROTOCOLS = ["tcp", "udp"] as const;
+const TCP = ["tcp"] as const;
+const UDP = ["udp"] as const;
 
 export function evaluateAuthorizedPorts(
   group: SecurityGroupIngress,
@@ -68,21 +92,19 @@ export function evaluateAuthorizedPorts(
   const allowed = { tcp: authorized.tcp, udp: authorized.udp ?? [] };
   const findings: string[] = [];
   for (const permission of group.ingress) {
-    const cidrs = [...permission.ipv4Cidrs, ...permission.ipv6Cidrs].filter((cidr) =>
-      PUBLIC_CIDRS.includes(cidr.trim()),
-    );
+    // AWS matches the internet literally here: only 0.0.0.0/0 and ::/0 count.
+    const cidrs: string[] = [];
+    for (const cidr of permission.ipv4Cidrs)
+      if (PUBLIC_CIDRS.includes(cidr.trim())) cidrs.push(cidr);
+    for (const cidr of permission.ipv6Cidrs)
+      if (PUBLIC_CIDRS.includes(cidr.trim())) cidrs.push(cidr);
     if (cidrs.length === 0) continue;
-    const protocol = permission.protocol.toLowerCase();
-    const all = protocol === "-1" || protocol === "all";
-    const protocols = all
-      ? (["tcp", "udp"] as const)
-      : protocol === "tcp" || protocol === "6"
-        ? (["tcp"] as const)
-        : protocol === "udp" || protocol === "17"
-          ? (["udp"] as const)
-          : [];
+    const protocols = checkedProtocols(permission.protocol);
     const opened: PortRange =
-      all || permission.fromPort == null || permission.toPort == null || permission.fromPort < 0
+      protocols === BOTH_PROTOCOLS ||
+      permission.fromPort == null ||
+      permission.toPort == null ||
+      permission.fromPort < 0
         ? { from: 1, to: 65535 } // AWS counts ports from 1 for this rule
         : { from: permission.fromPort, to: permission.toPort };
     for (const name of protocols) {
@@ -109,15 +131,14 @@ export function evaluateAccessKeysRotated(
 ): Verdict | undefined {
   if (!row) return undefined;
   const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
-  const keys = [
-    { name: "access key 1", active: row.accessKey1Active, created: row.accessKey1LastRotated },
-    { name: "access key 2", active: row.accessKey2Active, created: row.accessKey2LastRotated },
-  ];
-  const old = keys.flatMap((key) => {
-    if (!key.active || !key.created) return [];
-    const age = Math.floor((now.getTime() - key.created.getTime()) / DAY_MS);
-    return age > maxAccessKeyAge ? [`${key.name} is ${age} days old`] : [];
-  });
+  const old: string[] = [];
+  const judge = (name: string, active: boolean, created: Date | undefined) => {
+    if (!active || !created) return;
+    const age = Math.floor((now.getTime() - created.getTime()) / DAY_MS);
+    if (age > maxAccessKeyAge) old.push(`${name} is ${age} days old`);
+  };
+  judge("access key 1", row.accessKey1Active, row.accessKey1LastRotated);
+  judge("access key 2", row.accessKey2Active, row.accessKey2LastRotated);
   return old.length > 0
     ? verdict(
         "NON_COMPLIANT",
