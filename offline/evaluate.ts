@@ -53,10 +53,11 @@ export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVe
     );
     const remediation = REMEDIATIONS.find((candidate) => candidate.rule === rule.name);
     const describe = remediation && describer(remediation, settings, facts, account);
-    for (const { resourceType, resourceId, compliance, annotation } of rule.mirror(
-      account,
-      parameters,
-    )) {
+    const mirrored = rule.mirror(account, parameters);
+    // An indexed loop: this code runs once per snapshot, unoptimised, where an iterator per
+    // verdict costs.
+    for (let index = 0; index < mirrored.length; index++) {
+      const { resourceType, resourceId, compliance, annotation } = mirrored[index] as Verdict;
       // Every verdict has the same fields (undefined where there is nothing to say, which JSON
       // leaves out): one object shape for 100,000 verdicts keeps the evaluation fast.
       const verdict: RuleVerdict = {

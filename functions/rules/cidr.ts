@@ -35,19 +35,25 @@ export function parseCidr(text: string): CidrBlock | undefined {
   const prefixText = trimmed.slice(slash + 1);
   if (!/^\d{1,3}$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
-  const address_ = address.includes(":") ? parseIpv6(address) : parseIpv4(address);
-  if (!address_) return undefined;
-  const bits = FAMILY_BITS[address_.family];
-  if (prefix > bits) return undefined;
-  const hostBits = BigInt(bits - prefix);
-  const first = (address_.value >> hostBits) << hostBits;
-  return { text, family: address_.family, prefix, first, last: first + (1n << hostBits) - 1n };
+  if (!address.includes(":")) {
+    const value = parseIpv4(address);
+    if (value === undefined || prefix > FAMILY_BITS[4]) return undefined;
+    // Below 2^32, so exact in doubles: only the bounds are made bigints.
+    const size = 2 ** (FAMILY_BITS[4] - prefix);
+    const first = value - (value % size);
+    return { text, family: 4, prefix, first: BigInt(first), last: BigInt(first + size - 1) };
+  }
+  const value = parseIpv6(address);
+  if (value === undefined || prefix > FAMILY_BITS[6]) return undefined;
+  const hostBits = BigInt(FAMILY_BITS[6] - prefix);
+  const first = (value >> hostBits) << hostBits;
+  return { text, family: 6, prefix, first, last: first + (1n << hostBits) - 1n };
 }
 
-function parseIpv4(address: string): { family: 4; value: bigint } | undefined {
+/** The address as a whole number (it fits a double exactly), or undefined if it is not one. */
+function parseIpv4(address: string): number | undefined {
   // Four octets of one to three digits, read digit by digit (no regular expression or split per
-  // octet: accounts hold tens of thousands of rules); they fit a double exactly, so one
-  // conversion to bigint at the end.
+  // octet: accounts hold tens of thousands of rules).
   let value = 0;
   let octets = 0;
   let octet = 0;
@@ -67,10 +73,10 @@ function parseIpv4(address: string): { family: 4; value: bigint } | undefined {
       return undefined;
     }
   }
-  return octets === 4 ? { family: 4, value: BigInt(value) } : undefined;
+  return octets === 4 ? value : undefined;
 }
 
-function parseIpv6(address: string): { family: 6; value: bigint } | undefined {
+function parseIpv6(address: string): bigint | undefined {
   const halves = address.split("::");
   if (halves.length > 2) return undefined;
   const groups = (half: string | undefined) => (half ? half.split(":") : []);
@@ -81,12 +87,12 @@ function parseIpv6(address: string): { family: 6; value: bigint } | undefined {
   const dotted = last[last.length - 1];
   if (dotted?.includes(".")) {
     const ipv4 = parseIpv4(dotted);
-    if (!ipv4) return undefined;
+    if (ipv4 === undefined) return undefined;
     last.splice(
       last.length - 1,
       1,
-      (ipv4.value >> 16n).toString(16),
-      (ipv4.value & 0xffffn).toString(16),
+      Math.floor(ipv4 / 0x10000).toString(16),
+      (ipv4 % 0x10000).toString(16),
     );
   }
   const missing = 8 - head.length - tail.length;
@@ -96,7 +102,7 @@ function parseIpv6(address: string): { family: 6; value: bigint } | undefined {
     if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
   }
   // One conversion of the 32 hex digits rather than eight bigint shifts.
-  return { family: 6, value: BigInt(`0x${all.map((group) => group.padStart(4, "0")).join("")}`) };
+  return BigInt(`0x${all.map((group) => group.padStart(4, "0")).join("")}`);
 }
 
 /** Whether the blocks together hold every address of their family. */

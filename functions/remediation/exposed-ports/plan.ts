@@ -7,7 +7,7 @@
  * referenced groups and prefix lists kept; protocol -1 revoked when public; ICMP kept; egress
  * rules never touched; nothing to do on a clean group.
  */
-import { CidrBlock, FAMILY_SIZE, outermost, parseCidr } from "../../rules/cidr";
+import { CidrBlock, FAMILY_SIZE, outermost } from "../../rules/cidr";
 import {
   Exposure,
   IngressPermission,
@@ -54,17 +54,21 @@ export function planRevocations(
   forbidden: readonly PortRange[],
 ): Revocation[] {
   // Each rule read once, for every round: its position (EC2's order), its permission, what it
-  // opens of the forbidden ports and its block.
+  // opens of the forbidden ports and its block. A rule opening no forbidden port is never one
+  // to revoke, nor part of an exposure: it is left out from the start.
   const byGroup = new Map<string, PlannedRule[]>();
   rules.forEach((rule, position) => {
     if (rule.IsEgress || !rule.SecurityGroupRuleId || !rule.GroupId) return;
     const permission = permissionOf(rule);
+    const opened = openedForbiddenPorts(permission, forbidden);
+    if (!opened) return;
     const planned: PlannedRule = {
       position,
       ruleId: rule.SecurityGroupRuleId,
       permission,
-      opened: openedForbiddenPorts(permission, forbidden),
-      block: parseCidr(rule.CidrIpv4 ?? rule.CidrIpv6 ?? ""),
+      opened,
+      // The rule's one CIDR, as read for what it opens.
+      block: opened.blocks[4][0] ?? opened.blocks[6][0],
     };
     const ofGroup = byGroup.get(rule.GroupId);
     if (ofGroup) ofGroup.push(planned);
@@ -84,8 +88,8 @@ interface PlannedRule {
   position: number;
   ruleId: string;
   permission: IngressPermission;
-  /** Undefined when the rule opens no forbidden port. */
-  opened: OpenedPorts | undefined;
+  opened: OpenedPorts;
+  /** Undefined for a CIDR that is not one. */
   block: CidrBlock | undefined;
 }
 
@@ -97,9 +101,7 @@ function revocationRounds(
   const revoked: Array<{ position: number; ruleId: string; exposure: string }> = [];
   // Once the rules left add up to less than a whole family, no round can find more.
   while (mayCover(remaining)) {
-    const opened: OpenedPorts[] = [];
-    for (const rule of remaining) if (rule.opened) opened.push(rule.opened);
-    const exposures = exposuresAmong(opened).map((exposure) => ({
+    const exposures = exposuresAmong(remaining.map((rule) => rule.opened)).map((exposure) => ({
       exposure,
       outermost: outermost(exposure.blocks),
     }));

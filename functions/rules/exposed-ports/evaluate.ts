@@ -276,6 +276,9 @@ function coveredSegments(
  * "all traffic open to ::/0 (includes 22, 3389)".
  */
 export function describeExposures(exposures: readonly Exposure[]): string {
+  // One exposure, as most groups have: its phrase, with no grouping to do.
+  const only = exposures.length === 1 ? exposures[0] : undefined;
+  if (only) return phraseOf(only.protocol, only.cidr, [formatPortRange(only.ports)]);
   const phrases = new Map<
     string,
     { protocol: Exposure["protocol"]; cidr: string; ports: string[] }
@@ -291,12 +294,14 @@ export function describeExposures(exposures: readonly Exposure[]): string {
     phrases.set(key, phrase);
   }
   return [...phrases.values()]
-    .map(({ protocol, cidr, ports }) =>
-      protocol === "all"
-        ? `all traffic open to ${cidr} (includes ${ports.join(", ")})`
-        : `${ports.map((port) => `${port}/${protocol}`).join(", ")} open to ${cidr}`,
-    )
+    .map(({ protocol, cidr, ports }) => phraseOf(protocol, cidr, ports))
     .join("; ");
+}
+
+function phraseOf(protocol: Exposure["protocol"], cidr: string, ports: readonly string[]): string {
+  return protocol === "all"
+    ? `all traffic open to ${cidr} (includes ${ports.join(", ")})`
+    : `${ports.map((port) => `${port}/${protocol}`).join(", ")} open to ${cidr}`;
 }
 
 /** A group's exposures to forbidden ports, and how the annotation says them ("" for none). */
