@@ -128,16 +128,20 @@ export function isSnapshotError(error: unknown): error is SnapshotError {
   return error instanceof Error && error.name === "SnapshotError";
 }
 
+type Entry = string | (() => string);
+
 /** Collects problems instead of stopping at the first. */
 class Problems {
   readonly list: string[] = [];
-  add(file: string, entry: string, problem: string, expected?: string): void {
+  /** `entry` says where in the file; a function when saying it costs and is rarely needed. */
+  add(file: string, entry: Entry, problem: string, expected?: string): void {
+    const named = typeof entry === "function" ? entry() : entry;
     this.list.push(
-      `${file}: ${entry ? `${entry}: ` : ""}${problem}${expected ? `; expected ${expected}` : ""}`,
+      `${file}: ${named ? `${named}: ` : ""}${problem}${expected ? `; expected ${expected}` : ""}`,
     );
   }
   /** The reader's value, or undefined with the problem recorded (an UnreadableInput). */
-  read<T>(file: string, entry: string, reader: () => T): T | undefined {
+  read<T>(file: string, entry: Entry, reader: () => T): T | undefined {
     try {
       return reader();
     } catch (error) {
@@ -300,7 +304,8 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
       return;
     }
     results.forEach((entry: unknown, index) => {
-      const at = `${where ? `${where} ` : ""}Results[${index}]`;
+      // Where the item is, spelled out only for a problem: 100,000 items have none.
+      const at = () => `${where ? `${where} ` : ""}Results[${index}]`;
       let value: unknown = entry;
       if (typeof entry === "string") {
         try {
@@ -322,7 +327,7 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
         return;
       }
       seen.add(key);
-      const named = `${at} (${id})`;
+      const named = () => `${at()} (${id})`;
       const status = problems.read(file, named, () =>
         readOptionalText(item.configurationItemStatus, "configurationItemStatus"),
       );

@@ -73,48 +73,54 @@ export function parseCredentialReportWithRoot(csv: string): {
   if (missing.length > 0) {
     throw unreadable("credential report", `no columns ${missing.join(", ")}`);
   }
-  const position = Object.fromEntries(
+  const at = Object.fromEntries(
     REQUIRED_COLUMNS.map((column) => [column, columns.indexOf(column)]),
   ) as Record<(typeof REQUIRED_COLUMNS)[number], number>;
   const rows: CredentialReportRow[] = [];
   let root: RootCredentials | undefined;
-  lines.slice(1).forEach((line, index) => {
-    const where = () => `credential report row ${index + 2}`;
+  // Indexed loops and fields read by position: a report of 100,000 users is read once, by code
+  // not yet optimised.
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index] ?? "";
+    const where = () => `credential report row ${index + 1}`;
     const split = splitCsvLine(line);
     const fields = split && rejoinNames(split, columns.length);
     if (!fields) {
       throw unreadable(where(), `${columns.length} fields expected: ${line.slice(0, 120)}`);
     }
-    const value = (column: (typeof REQUIRED_COLUMNS)[number]) => fields[position[column]] ?? "";
-    if (value("user") === ROOT_ACCOUNT) {
+    const user = fields[at.user] ?? "";
+    const arn = fields[at.arn] ?? "";
+    const isTrue = (column: number) => fields[column] === "true";
+    if (user === ROOT_ACCOUNT) {
       root = {
-        arn: value("arn"),
-        mfaActive: value("mfa_active") === "true",
-        accessKey1Active: value("access_key_1_active") === "true",
-        accessKey2Active: value("access_key_2_active") === "true",
+        arn,
+        mfaActive: isTrue(at.mfa_active),
+        accessKey1Active: isTrue(at.access_key_1_active),
+        accessKey2Active: isTrue(at.access_key_2_active),
       };
-      return;
+      continue;
     }
-    if (!value("arn").endsWith(`/${value("user")}`)) {
-      throw unreadable(where(), `the ARN ${value("arn")} is not the user ${value("user")}'s`);
+    if (!arn.endsWith(`/${user}`)) {
+      throw unreadable(where(), `the ARN ${arn} is not the user ${user}'s`);
     }
-    const created = reportDate(value("user_creation_time"));
-    if (!created) throw unreadable(where(), `no creation time for ${value("user")}`);
+    const created = reportDate(fields[at.user_creation_time] ?? "");
+    if (!created) throw unreadable(where(), `no creation time for ${user}`);
+    const date = (column: number) => reportDate(fields[column] ?? "");
     rows.push({
-      user: value("user"),
-      arn: value("arn"),
+      user,
+      arn,
       userCreationTime: created,
-      passwordEnabled: value("password_enabled") === "true",
-      mfaActive: value("mfa_active") === "true",
-      passwordLastUsed: reportDate(value("password_last_used")),
-      accessKey1Active: value("access_key_1_active") === "true",
-      accessKey1LastUsed: reportDate(value("access_key_1_last_used_date")),
-      accessKey2Active: value("access_key_2_active") === "true",
-      accessKey2LastUsed: reportDate(value("access_key_2_last_used_date")),
-      accessKey1LastRotated: reportDate(value("access_key_1_last_rotated")),
-      accessKey2LastRotated: reportDate(value("access_key_2_last_rotated")),
+      passwordEnabled: isTrue(at.password_enabled),
+      mfaActive: isTrue(at.mfa_active),
+      passwordLastUsed: date(at.password_last_used),
+      accessKey1Active: isTrue(at.access_key_1_active),
+      accessKey1LastUsed: date(at.access_key_1_last_used_date),
+      accessKey2Active: isTrue(at.access_key_2_active),
+      accessKey2LastUsed: date(at.access_key_2_last_used_date),
+      accessKey1LastRotated: date(at.access_key_1_last_rotated),
+      accessKey2LastRotated: date(at.access_key_2_last_rotated),
     });
-  });
+  }
   return root ? { rows, root } : { rows };
 }
 

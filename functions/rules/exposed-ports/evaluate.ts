@@ -396,30 +396,73 @@ export function securityGroupFromConfiguration(
   configuration: unknown,
 ): SecurityGroupIngress {
   const group = readObject(configuration, "configuration");
+  const permissions = readList(group.ipPermissions, "configuration.ipPermissions");
+  const ingress: IngressPermission[] = [];
+  for (let index = 0; index < permissions.length; index++) {
+    ingress.push(permissionFromConfiguration(permissions[index], index));
+  }
+  return { groupId: resourceId, ingress };
+}
+
+function permissionFromConfiguration(item: unknown, index: number): IngressPermission {
+  const path = `configuration.ipPermissions[${index}]`;
+  const permission = readObject(item, path);
+  const protocol = readText(permission.ipProtocol, `${path}.ipProtocol`);
+  const fromPort = readPort(permission.fromPort, `${path}.fromPort`);
+  const toPort = readPort(permission.toPort, `${path}.toPort`);
+  const ipv4Ranges = readCidrs(permission.ipv4Ranges, path, "ipv4Ranges", "cidrIp", 4);
+  // Older items list IPv4 ranges as plain strings in ipRanges only; newer ones list them in
+  // both, so the two lists are merged without repeats.
+  const ipRanges = readCidrs(permission.ipRanges, path, "ipRanges", undefined, 4);
   return {
-    groupId: resourceId,
-    ingress: readList(group.ipPermissions, "configuration.ipPermissions").map((item, index) => {
-      const path = `configuration.ipPermissions[${index}]`;
-      const permission = readObject(item, path);
-      const cidrs = (list: string, field: string, family: 4 | 6) =>
-        readList(permission[list], `${path}.${list}`).map((range, position) => {
-          const where = `${path}.${list}[${position}]`;
-          return readCidr(
-            field ? readObject(range, where)[field] : range,
-            field ? `${where}.${field}` : where,
-            family,
-          );
-        });
-      return {
-        protocol: readText(permission.ipProtocol, `${path}.ipProtocol`),
-        fromPort: readPort(permission.fromPort, `${path}.fromPort`),
-        toPort: readPort(permission.toPort, `${path}.toPort`),
-        // Older items list IPv4 ranges as plain strings in ipRanges only.
-        ipv4Cidrs: unique([...cidrs("ipv4Ranges", "cidrIp", 4), ...cidrs("ipRanges", "", 4)]),
-        ipv6Cidrs: cidrs("ipv6Ranges", "cidrIpv6", 6),
-      };
-    }),
+    protocol,
+    fromPort,
+    toPort,
+    ipv4Cidrs:
+      ipRanges.length === 0
+        ? unique(ipv4Ranges)
+        : ipv4Ranges.length === 0
+          ? unique(ipRanges)
+          : unique([...ipv4Ranges, ...ipRanges]),
+    ipv6Cidrs: readCidrs(permission.ipv6Ranges, path, "ipv6Ranges", "cidrIpv6", 6),
   };
+}
+
+/**
+ * The CIDRs of one of a permission's range lists: objects holding the CIDR in `field`, or the
+ * CIDRs themselves. A range's path is spelled out only for the problem of a bad one.
+ */
+function readCidrs(
+  value: unknown,
+  path: string,
+  list: string,
+  field: string | undefined,
+  family: 4 | 6,
+): string[] {
+  if (value === undefined || value === null) return [];
+  const ranges = readList(value, `${path}.${list}`);
+  const cidrs: string[] = [];
+  for (let position = 0; position < ranges.length; position++) {
+    const range = ranges[position];
+    const text =
+      field === undefined
+        ? range
+        : typeof range === "object" && range !== null && !Array.isArray(range)
+          ? (range as Record<string, unknown>)[field]
+          : undefined;
+    if (typeof text === "string" && parseCidr(text)?.family === family) {
+      cidrs.push(text);
+      continue;
+    }
+    // Not a CIDR of the family: read again the checked way, which says where and why.
+    const where = `${path}.${list}[${position}]`;
+    cidrs.push(
+      field === undefined
+        ? readCidr(range, where, family)
+        : readCidr(readObject(range, where)[field], `${where}.${field}`, family),
+    );
+  }
+  return cidrs;
 }
 
 function readCidr(value: unknown, path: string, family: 4 | 6): string {
@@ -479,6 +522,7 @@ export function securityGroupFromApi(group: {
   };
 }
 
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
+function unique(values: string[]): string[] {
+  // One CIDR, as most permissions have: nothing to repeat.
+  return values.length < 2 ? values : [...new Set(values)];
 }
