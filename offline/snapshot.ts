@@ -303,7 +303,9 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
       problems.add(file, where, 'no "Results" list', spec.expected);
       return;
     }
-    results.forEach((entry: unknown, index) => {
+    // An indexed loop: 100,000 items, read once, by code not yet optimised.
+    for (let index = 0; index < results.length; index++) {
+      const entry: unknown = results[index];
       // Where the item is, spelled out only for a problem: 100,000 items have none.
       const at = () => `${where ? `${where} ` : ""}Results[${index}]`;
       let value: unknown = entry;
@@ -312,19 +314,19 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
           value = JSON.parse(entry);
         } catch {
           problems.add(file, at, "not JSON text", "each result the JSON text of an item");
-          return;
+          continue;
         }
       }
       const item = problems.read(file, at, () => readObject(value, "item"));
-      if (!item) return;
+      if (!item) continue;
       const type = problems.read(file, at, () => readText(item.resourceType, "resourceType"));
       const id = problems.read(file, at, () => readText(item.resourceId, "resourceId"));
-      if (!type || !id) return;
+      if (!type || !id) continue;
       // The same resource on two pages (pages saved twice, or overlapping) is one resource.
       const key = `${type} ${id}`;
       if (seen.has(key)) {
         duplicates++;
-        return;
+        continue;
       }
       seen.add(key);
       const named = () => `${at()} (${id})`;
@@ -338,9 +340,9 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
         configuration === null
       ) {
         notRecorded++;
-        return;
+        continue;
       }
-      if (configuration === undefined) return;
+      if (configuration === undefined) continue;
       if (type === RESOURCE_TYPES.securityGroup) {
         const group = problems.read(file, named, () => securityGroupState(id, configuration));
         if (group) result.securityGroups.set(id, group);
@@ -353,7 +355,7 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
         );
         if (acl) result.networkAcls.set(id, acl);
       }
-    });
+    }
   });
   if (duplicates > 0) {
     notes.push(`${file}: ${duplicates} item(s) listed more than once, counted once.`);

@@ -560,6 +560,19 @@ describe("bad input: account snapshots (npm start --snapshot)", () => {
       { refused: /2 problems[\s\S]*ipPermissions[\s\S]*GeneratedTime: "yesterday" is not a date/ },
     ],
     [
+      "two bad items on one page, the first at its start: both reported",
+      () =>
+        snapshot((f) => {
+          items(f)[0] = "1";
+          items(f).push("{resourceId");
+        }),
+      {
+        refused: new RegExp(
+          `2 problems[\\s\\S]*Results\\[0\\]: item: 1 is not an object[\\s\\S]*Results\\[${demoItems}\\]: not JSON text`,
+        ),
+      },
+    ],
+    [
       "configuration given as JSON text: read as the object",
       () => snapshot(editItem(SG, (i) => (i.configuration = JSON.stringify(i.configuration)))),
       {

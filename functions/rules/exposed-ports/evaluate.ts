@@ -189,20 +189,16 @@ export function exposuresAmong(opened: readonly OpenedPorts[]): Exposure[] {
     for (const family of FAMILIES) {
       // The permissions that count for the protocol, all traffic included; without one of the
       // protocol's own, they are those of "all", whose ports are said already.
-      const counted: OpenedPorts[] = [];
-      let own = false;
-      for (const permission of opened) {
-        if (permission.blocks[family].length === 0 || !countsFor(protocol, permission.protocol)) {
-          continue;
-        }
-        if (permission.protocol === protocol) own = true;
-        counted.push(permission);
-      }
-      if (!own) continue;
+      if (!opened.some((p) => p.protocol === protocol && p.blocks[family].length > 0)) continue;
+      // A single permission, as most groups have, is the protocol's own: it alone counts.
+      const counted =
+        opened.length === 1
+          ? opened
+          : opened.filter((p) => p.blocks[family].length > 0 && countsFor(protocol, p.protocol));
       for (const segment of coveredSegments(counted, family)) {
         // Ports open to all traffic are said once, under "all".
         if (protocol === "all") openToAll[family].push(segment.ports);
-        else if (openToAll[family].some((range) => rangeContains(range, segment.ports))) continue;
+        else if (saidUnderAll(openToAll[family], segment.ports)) continue;
         exposures.push({
           ports: segment.ports,
           protocol,
@@ -213,6 +209,11 @@ export function exposuresAmong(opened: readonly OpenedPorts[]): Exposure[] {
     }
   }
   return exposures;
+}
+
+function saidUnderAll(openToAll: readonly PortRange[], ports: PortRange): boolean {
+  for (const range of openToAll) if (rangeContains(range, ports)) return true;
+  return false;
 }
 
 function rangeContains(outer: PortRange, inner: PortRange): boolean {

@@ -37,7 +37,8 @@ export function evaluateMfaPolicy(
   isExempt = exemptionsOf(parameters.exemptUsers),
 ): Verdict {
   const verdict = verdictFor(RESOURCE_TYPES.iamUser, user.userId);
-  const policyName = parameters.policyArn.split("/").pop() ?? parameters.policyArn;
+  // The name after the ARN's last slash (the whole ARN if it has none).
+  const policyName = parameters.policyArn.slice(parameters.policyArn.lastIndexOf("/") + 1);
   if (isExempt(user.userName)) {
     return verdict("COMPLIANT", `${user.userName} is exempt (exemptUsers).`);
   }
