@@ -29,11 +29,16 @@ function shown(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** What `readObject` accepts: an object, not null and not a list. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export function readObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw unreadable(path, `${shown(value)} is not an object`);
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 /** A list; absent or null means empty, as AWS writes an empty list in items. */

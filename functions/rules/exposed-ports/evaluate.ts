@@ -16,6 +16,7 @@
  */
 import { CidrBlock, FAMILY_SIZE, coverFamily, describeCover, parseCidr } from "../cidr";
 import {
+  isObject,
   readList,
   readObject,
   readOptionalText,
@@ -419,12 +420,7 @@ function permissionFromConfiguration(item: unknown, index: number): IngressPermi
     protocol,
     fromPort,
     toPort,
-    ipv4Cidrs:
-      ipRanges.length === 0
-        ? unique(ipv4Ranges)
-        : ipv4Ranges.length === 0
-          ? unique(ipRanges)
-          : unique([...ipv4Ranges, ...ipRanges]),
+    ipv4Cidrs: unique(ipRanges.length === 0 ? ipv4Ranges : [...ipv4Ranges, ...ipRanges]),
     ipv6Cidrs: readCidrs(permission.ipv6Ranges, path, "ipv6Ranges", "cidrIpv6", 6),
   };
 }
@@ -440,17 +436,11 @@ function readCidrs(
   field: string | undefined,
   family: 4 | 6,
 ): string[] {
-  if (value === undefined || value === null) return [];
   const ranges = readList(value, `${path}.${list}`);
   const cidrs: string[] = [];
   for (let position = 0; position < ranges.length; position++) {
     const range = ranges[position];
-    const text =
-      field === undefined
-        ? range
-        : typeof range === "object" && range !== null && !Array.isArray(range)
-          ? (range as Record<string, unknown>)[field]
-          : undefined;
+    const text = field === undefined ? range : isObject(range) ? range[field] : undefined;
     if (typeof text === "string" && parseCidr(text)?.family === family) {
       cidrs.push(text);
       continue;

@@ -16,6 +16,7 @@ import {
   SecurityGroupIngress,
   describeExposures,
   findExposures,
+  portProtocol,
 } from "../exposed-ports/evaluate";
 import { PortRange, formatPortRange } from "../ports";
 import { RESOURCE_TYPES, Verdict, verdictFor } from "../verdict";
@@ -63,26 +64,12 @@ function uncovered(opened: PortRange, allowed: readonly PortRange[]): PortRange[
   return gaps;
 }
 
-/** The protocols this rule checks that a permission's protocol opens. */
-function checkedProtocols(protocol: string): readonly ("tcp" | "udp")[] {
-  switch (protocol.toLowerCase()) {
-    case "-1":
-    case "all":
-      return BOTH_PROTOCOLS;
-    case "tcp":
-    case "6":
-      return TCP;
-    case "udp":
-    case "17":
-      return UDP;
-    default:
-      return [];
-  }
-}
-
-const BOTH_PROTOCOLS = ["tcp", "udp"] as const;
-const TCP = ["tcp"] as const;
-const UDP = ["udp"] as const;
+/** The protocols this rule checks that a permission opens: all traffic opens both. */
+const CHECKED_PROTOCOLS = {
+  all: ["tcp", "udp"],
+  tcp: ["tcp"],
+  udp: ["udp"],
+} as const satisfies Record<string, readonly ("tcp" | "udp")[]>;
 
 export function evaluateAuthorizedPorts(
   group: SecurityGroupIngress,
@@ -99,9 +86,10 @@ export function evaluateAuthorizedPorts(
     for (const cidr of permission.ipv6Cidrs)
       if (PUBLIC_CIDRS.includes(cidr.trim())) cidrs.push(cidr);
     if (cidrs.length === 0) continue;
-    const protocols = checkedProtocols(permission.protocol);
+    const own = portProtocol(permission.protocol);
+    const protocols = own ? CHECKED_PROTOCOLS[own] : [];
     const opened: PortRange =
-      protocols === BOTH_PROTOCOLS ||
+      own === "all" ||
       permission.fromPort == null ||
       permission.toPort == null ||
       permission.fromPort < 0
