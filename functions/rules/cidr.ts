@@ -108,19 +108,27 @@ function parseIpv6(address: string): bigint | undefined {
 /** Whether the blocks together hold every address of their family. */
 export function coverFamily(blocks: readonly CidrBlock[], family: 4 | 6): boolean {
   // A /0 is the whole family by itself, as on most public rules: nothing to sort.
+  // Indexed loops: called for every group, on code not yet optimised, where each step over a
+  // list makes an iterator result.
   const sorted: CidrBlock[] = [];
-  for (const block of blocks) {
+  for (let index = 0; index < blocks.length; index++) {
+    const block = blocks[index] as CidrBlock;
     if (block.family !== family) continue;
     if (block.prefix === 0) return true;
     sorted.push(block);
   }
-  sorted.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  if (sorted.length > 1) sorted.sort(byFirstAddress);
   let next = 0n;
-  for (const block of sorted) {
+  for (let index = 0; index < sorted.length; index++) {
+    const block = sorted[index] as CidrBlock;
     if (block.first > next) return false;
     if (block.last + 1n > next) next = block.last + 1n;
   }
   return next === FAMILY_SIZE[family];
+}
+
+function byFirstAddress(a: CidrBlock, b: CidrBlock): number {
+  return a.first < b.first ? -1 : a.first > b.first ? 1 : 0;
 }
 
 export function contains(outer: CidrBlock, inner: CidrBlock): boolean {
@@ -132,6 +140,8 @@ export function contains(outer: CidrBlock, inner: CidrBlock): boolean {
  * stop adding up to the internet, while narrower blocks inside them are kept.
  */
 export function outermost(blocks: readonly CidrBlock[]): CidrBlock[] {
+  // One block, as most exposures have: it is its own outermost.
+  if (blocks.length === 1) return [...blocks];
   return blocks.filter(
     (block, index) =>
       !blocks.some(
@@ -145,8 +155,10 @@ export function outermost(blocks: readonly CidrBlock[]): CidrBlock[] {
 
 /** How a set of blocks that covers a family is named: a /0 by itself, else its blocks. */
 export function describeCover(blocks: readonly CidrBlock[]): string {
-  const whole = blocks.find((block) => block.prefix === 0);
-  if (whole) return whole.family === 4 ? "0.0.0.0/0" : "::/0";
+  for (let index = 0; index < blocks.length; index++) {
+    const block = blocks[index] as CidrBlock;
+    if (block.prefix === 0) return block.family === 4 ? "0.0.0.0/0" : "::/0";
+  }
   return outermost(blocks)
     .map((block) => block.text.trim())
     .join(" + ");

@@ -77,7 +77,9 @@ export function planRevocations(
   const revocations: Revocation[] = [];
   // forEach rather than for-of: no [key, value] pair made and taken apart per group.
   byGroup.forEach((ofGroup, groupId) => {
-    for (const { ruleId, exposure } of revocationRounds(ofGroup)) {
+    const rounds = revocationRounds(ofGroup);
+    for (let index = 0; index < rounds.length; index++) {
+      const { ruleId, exposure } = rounds[index] as { ruleId: string; exposure: string };
       revocations.push({ action: "revoke-ingress-rule", groupId, ruleId, exposure });
     }
   });
@@ -99,39 +101,48 @@ function revocationRounds(
 ): Array<{ position: number; ruleId: string; exposure: string }> {
   let remaining = rules;
   const revoked: Array<{ position: number; ruleId: string; exposure: string }> = [];
+  // Indexed loops: every group's plan runs once per snapshot offline, as code not yet
+  // optimised, where each step over a list makes an iterator result.
   // Once the rules left add up to less than a whole family, no round can find more.
   while (mayCover(remaining)) {
-    const exposures = exposuresAmong(remaining.map((rule) => rule.opened)).map((exposure) => ({
-      exposure,
-      outermost: outermost(exposure.blocks),
-    }));
+    const opened: OpenedPorts[] = [];
+    for (let index = 0; index < remaining.length; index++) {
+      opened.push((remaining[index] as PlannedRule).opened);
+    }
+    const exposures = exposuresAmong(opened);
     if (exposures.length === 0) break;
-    const taken = new Set<PlannedRule>();
-    for (const rule of remaining) {
+    const outermostBlocks = exposures.map((exposure) => outermost(exposure.blocks));
+    const kept: PlannedRule[] = [];
+    for (let index = 0; index < remaining.length; index++) {
+      const rule = remaining[index] as PlannedRule;
       const opens: Exposure[] = [];
-      for (const candidate of exposures) {
-        if (contributes(rule, candidate)) opens.push(candidate.exposure);
+      for (let candidate = 0; candidate < exposures.length; candidate++) {
+        const exposure = exposures[candidate] as Exposure;
+        if (contributes(rule, exposure, outermostBlocks[candidate] ?? [])) opens.push(exposure);
       }
-      if (opens.length === 0) continue;
-      taken.add(rule);
+      if (opens.length === 0) {
+        kept.push(rule);
+        continue;
+      }
       revoked.push({
         position: rule.position,
         ruleId: rule.ruleId,
         exposure: describeExposures(opens),
       });
     }
-    if (taken.size === 0) break;
-    remaining = remaining.filter((rule) => !taken.has(rule));
+    if (kept.length === remaining.length) break;
+    remaining = kept;
   }
   // In the order EC2 listed the rules, whichever round found them.
-  return revoked.sort((a, b) => a.position - b.position);
+  return revoked.length > 1 ? revoked.sort((a, b) => a.position - b.position) : revoked;
 }
 
 /** Whether the rules' blocks add up to at least all of IPv4 or all of IPv6. */
 function mayCover(rules: readonly PlannedRule[]): boolean {
   let ipv4 = 0n;
   let ipv6 = 0n;
-  for (const { block } of rules) {
+  for (let index = 0; index < rules.length; index++) {
+    const { block } = rules[index] as PlannedRule;
     if (!block) continue;
     // A /0 alone is a whole family, as on most public rules: no sum needed.
     if (block.prefix === 0) return true;
@@ -154,11 +165,13 @@ function permissionOf(rule: SecurityGroupRule): IngressPermission {
 /** Whether the rule is one of the outermost blocks of the exposure, on a protocol and port of it. */
 function contributes(
   rule: PlannedRule,
-  { exposure, outermost }: { exposure: Exposure; outermost: readonly CidrBlock[] },
+  exposure: Exposure,
+  outermostBlocks: readonly CidrBlock[],
 ): boolean {
   const { block } = rule;
   if (!block) return false;
-  for (const other of outermost) {
+  for (let index = 0; index < outermostBlocks.length; index++) {
+    const other = outermostBlocks[index] as CidrBlock;
     if (other.family === block.family && other.first === block.first && other.last === block.last) {
       return opensPorts(rule.permission, exposure.protocol, exposure.ports);
     }

@@ -95,9 +95,6 @@ function openedPorts(permission: IngressPermission, protocol: Exposure["protocol
   return { from: Math.min(fromPort, toPort), to: Math.max(fromPort, toPort) };
 }
 
-const PROTOCOLS = ["all", "tcp", "udp"] as const;
-const FAMILIES = [4, 6] as const;
-
 /** Whether a permission of protocol `own` counts for `protocol`: all traffic counts for TCP and UDP too. */
 function countsFor(protocol: Exposure["protocol"], own: Exposure["protocol"]): boolean {
   return own === protocol || own === "all";
@@ -125,8 +122,8 @@ export function findExposures(
   forbidden: readonly PortRange[],
 ): Exposure[] {
   const opened: OpenedPorts[] = [];
-  for (const permission of ingress) {
-    const ports = openedForbiddenPorts(permission, forbidden);
+  for (let index = 0; index < ingress.length; index++) {
+    const ports = openedForbiddenPorts(ingress[index] as IngressPermission, forbidden);
     if (ports) opened.push(ports);
   }
   return exposuresAmong(opened);
@@ -152,8 +149,8 @@ export function openedForbiddenPorts(
   if (!protocol) return undefined;
   const ports = openedPorts(permission, protocol);
   const hits: PortRange[] = [];
-  for (const range of forbidden) {
-    const hit = intersectPortRanges(ports, range);
+  for (let index = 0; index < forbidden.length; index++) {
+    const hit = intersectPortRanges(ports, forbidden[index] as PortRange);
     if (hit) hits.push(hit);
   }
   if (hits.length === 0) return undefined;
@@ -164,8 +161,8 @@ export function openedForbiddenPorts(
 }
 
 function addBlocks(blocks: Record<4 | 6, CidrBlock[]>, cidrs: readonly string[]): void {
-  for (const cidr of cidrs) {
-    const block = parseCidr(cidr);
+  for (let index = 0; index < cidrs.length; index++) {
+    const block = parseCidr(cidrs[index] as string);
     if (block) blocks[block.family].push(block);
   }
 }
@@ -175,8 +172,11 @@ function blocksOf(permissions: readonly OpenedPorts[], family: 4 | 6): CidrBlock
   // A single permission, as most exposures are: its own list (nobody changes it).
   if (permissions.length === 1) return permissions[0]?.blocks[family] ?? [];
   const blocks: CidrBlock[] = [];
-  for (const permission of permissions) {
-    for (const block of permission.blocks[family]) blocks.push(block);
+  for (let index = 0; index < permissions.length; index++) {
+    const ofPermission = (permissions[index] as OpenedPorts).blocks[family];
+    for (let block = 0; block < ofPermission.length; block++) {
+      blocks.push(ofPermission[block] as CidrBlock);
+    }
   }
   return blocks;
 }
@@ -185,35 +185,75 @@ function blocksOf(permissions: readonly OpenedPorts[], family: 4 | 6): CidrBlock
 export function exposuresAmong(opened: readonly OpenedPorts[]): Exposure[] {
   const exposures: Exposure[] = [];
   if (opened.length === 0) return exposures;
+  // All traffic first, so that TCP and UDP leave out the ports said under it; IPv4 before IPv6.
+  // Spelled out rather than looped over lists of protocols and families: the offline
+  // evaluation runs this for every group, twice, as code not yet optimised, where each loop
+  // step over a list makes an iterator result.
   const openToAll: Record<4 | 6, PortRange[]> = { 4: [], 6: [] };
-  for (const protocol of PROTOCOLS) {
-    for (const family of FAMILIES) {
-      // The permissions that count for the protocol, all traffic included; without one of the
-      // protocol's own, they are those of "all", whose ports are said already.
-      if (!opened.some((p) => p.protocol === protocol && p.blocks[family].length > 0)) continue;
-      // A single permission, as most groups have, is the protocol's own: it alone counts.
-      const counted =
-        opened.length === 1
-          ? opened
-          : opened.filter((p) => p.blocks[family].length > 0 && countsFor(protocol, p.protocol));
-      for (const segment of coveredSegments(counted, family)) {
-        // Ports open to all traffic are said once, under "all".
-        if (protocol === "all") openToAll[family].push(segment.ports);
-        else if (saidUnderAll(openToAll[family], segment.ports)) continue;
-        exposures.push({
-          ports: segment.ports,
-          protocol,
-          cidr: segment.cidr,
-          blocks: segment.blocks,
-        });
-      }
-    }
-  }
+  addExposures(exposures, opened, "all", 4, openToAll[4]);
+  addExposures(exposures, opened, "all", 6, openToAll[6]);
+  addExposures(exposures, opened, "tcp", 4, openToAll[4]);
+  addExposures(exposures, opened, "tcp", 6, openToAll[6]);
+  addExposures(exposures, opened, "udp", 4, openToAll[4]);
+  addExposures(exposures, opened, "udp", 6, openToAll[6]);
   return exposures;
 }
 
+/** The exposures of one protocol in one family; ports open to all traffic are said once, under "all". */
+function addExposures(
+  exposures: Exposure[],
+  opened: readonly OpenedPorts[],
+  protocol: Exposure["protocol"],
+  family: 4 | 6,
+  openToAll: PortRange[],
+): void {
+  // Without a permission of the protocol's own, those counting for it are all traffic's, whose
+  // ports are said already.
+  if (!opensOwn(opened, protocol, family)) return;
+  // A single permission, as most groups have, is the protocol's own: it alone counts.
+  const counted = opened.length === 1 ? opened : countedFor(opened, protocol, family);
+  const segments = coveredSegments(counted, family, protocol);
+  for (let index = 0; index < segments.length; index++) {
+    const exposure = segments[index] as Exposure;
+    if (protocol === "all") openToAll.push(exposure.ports);
+    else if (saidUnderAll(openToAll, exposure.ports)) continue;
+    exposures.push(exposure);
+  }
+}
+
+/** Whether a permission of the protocol itself opens it to some block of the family. */
+function opensOwn(
+  opened: readonly OpenedPorts[],
+  protocol: Exposure["protocol"],
+  family: 4 | 6,
+): boolean {
+  for (let index = 0; index < opened.length; index++) {
+    const permission = opened[index] as OpenedPorts;
+    if (permission.protocol === protocol && permission.blocks[family].length > 0) return true;
+  }
+  return false;
+}
+
+/** The permissions that count for the protocol (all traffic included) with blocks of the family. */
+function countedFor(
+  opened: readonly OpenedPorts[],
+  protocol: Exposure["protocol"],
+  family: 4 | 6,
+): OpenedPorts[] {
+  const counted: OpenedPorts[] = [];
+  for (let index = 0; index < opened.length; index++) {
+    const permission = opened[index] as OpenedPorts;
+    if (permission.blocks[family].length > 0 && countsFor(protocol, permission.protocol)) {
+      counted.push(permission);
+    }
+  }
+  return counted;
+}
+
 function saidUnderAll(openToAll: readonly PortRange[], ports: PortRange): boolean {
-  for (const range of openToAll) if (rangeContains(range, ports)) return true;
+  for (let index = 0; index < openToAll.length; index++) {
+    if (rangeContains(openToAll[index] as PortRange, ports)) return true;
+  }
   return false;
 }
 
@@ -221,29 +261,45 @@ function rangeContains(outer: PortRange, inner: PortRange): boolean {
   return outer.from <= inner.from && inner.to <= outer.to;
 }
 
-function sameRanges(a: readonly PortRange[], b: readonly PortRange[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((range, index) => range.from === b[index]?.from && range.to === b[index]?.to)
-  );
+/** Whether every permission hits the same ports as the first. */
+function hitSamePorts(permissions: readonly OpenedPorts[]): boolean {
+  const first = (permissions[0] as OpenedPorts).hits;
+  for (let index = 1; index < permissions.length; index++) {
+    const hits = (permissions[index] as OpenedPorts).hits;
+    if (hits.length !== first.length) return false;
+    for (let hit = 0; hit < hits.length; hit++) {
+      const a = hits[hit] as PortRange;
+      const b = first[hit] as PortRange;
+      if (a.from !== b.from || a.to !== b.to) return false;
+    }
+  }
+  return true;
 }
 
 /**
- * The port ranges on which the permissions' blocks cover the family, each with the blocks that
- * cover it; adjacent ranges covered by the same blocks are merged.
+ * The port ranges on which the permissions' blocks cover the family, as exposures of the
+ * protocol, each with the blocks that cover it; adjacent ranges covered by the same blocks are
+ * merged.
  */
 function coveredSegments(
   permissions: readonly OpenedPorts[],
   family: 4 | 6,
-): Array<{ ports: PortRange; cidr: string; blocks: CidrBlock[] }> {
+  protocol: Exposure["protocol"],
+): Exposure[] {
   const first = permissions[0];
-  if (first && permissions.every((permission) => sameRanges(permission.hits, first.hits))) {
+  if (!first) return [];
+  if (hitSamePorts(permissions)) {
     // Permissions hitting the same ports (one permission, or the rules EC2 makes of one) cover,
     // or not, every port they hit alike: their hits, merged, are the segments.
     const blocks = blocksOf(permissions, family);
     if (!coverFamily(blocks, family)) return [];
     const cidr = describeCover(blocks);
-    return mergePortRanges(first.hits).map((ports) => ({ ports, cidr, blocks }));
+    const merged = first.hits.length === 1 ? first.hits : mergePortRanges(first.hits);
+    const segments: Exposure[] = [];
+    for (let index = 0; index < merged.length; index++) {
+      segments.push({ ports: merged[index] as PortRange, protocol, cidr, blocks });
+    }
+    return segments;
   }
   // Blocks that add up to less than the whole family cannot cover it on any port.
   let size = 0n;
@@ -254,7 +310,7 @@ function coveredSegments(
   const bounds = [
     ...new Set(permissions.flatMap((p) => p.hits.flatMap((hit) => [hit.from, hit.to + 1]))),
   ].sort((a, b) => a - b);
-  const segments: Array<{ ports: PortRange; cidr: string; blocks: CidrBlock[] }> = [];
+  const segments: Exposure[] = [];
   for (let index = 0; index + 1 < bounds.length; index++) {
     const ports = { from: bounds[index] ?? 0, to: (bounds[index + 1] ?? 0) - 1 };
     const blocks = blocksOf(
@@ -267,7 +323,7 @@ function coveredSegments(
     if (previous && previous.cidr === cidr && previous.ports.to + 1 === ports.from) {
       previous.ports = { from: previous.ports.from, to: ports.to };
     } else {
-      segments.push({ ports, cidr, blocks });
+      segments.push({ ports, protocol, cidr, blocks });
     }
   }
   return segments;
@@ -373,7 +429,9 @@ export function evaluateInstance(
     return verdict("COMPLIANT", "The instance has no security groups, so it exposes no port.");
   }
   const findings: string[] = [];
-  for (const groupId of instance.securityGroupIds) {
+  const { securityGroupIds } = instance;
+  for (let index = 0; index < securityGroupIds.length; index++) {
+    const groupId = securityGroupIds[index] as string;
     const group = groups.get(groupId);
     const found = group && groupExposures(group, forbidden);
     if (found && found.exposures.length > 0) findings.push(`${groupId}: ${found.described}`);

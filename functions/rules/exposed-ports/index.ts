@@ -3,9 +3,14 @@
  * port to the internet. Triggered by changes of both types, so a group's change is not left
  * judged by an instance's stale result.
  */
-import { RESOURCE_TYPES } from "../verdict";
+import { RESOURCE_TYPES, Verdict } from "../verdict";
 import type { CustomRuleDefinition } from "../../shared/definitions";
-import { evaluateInstance, evaluateSecurityGroup, exposuresOnce } from "./evaluate";
+import {
+  SecurityGroupIngress,
+  evaluateInstance,
+  evaluateSecurityGroup,
+  exposuresOnce,
+} from "./evaluate";
 import { PERMISSIONS, createHandler } from "./handler";
 import { EXPOSED_PORTS_PARAMETERS, ExposedPortsParameters } from "./parameters";
 
@@ -23,16 +28,19 @@ export const exposedPorts: CustomRuleDefinition<ExposedPortsParameters> = {
   parameters: EXPOSED_PORTS_PARAMETERS,
   fromSettings: (settings) => ({ forbiddenPorts: settings.forbiddenPorts }),
   mirror(account, { forbiddenPorts }) {
-    const groups = new Map(
-      [...account.securityGroups].map(([id, group]) => [id, group.ingress] as const),
-    );
+    // Map.forEach rather than spreads of [id, group] pairs: no pair made and taken apart per
+    // resource by code that runs once per snapshot.
+    const groups = new Map<string, SecurityGroupIngress>();
     const once = exposuresOnce();
-    return [
-      ...[...groups.values()].map((group) => evaluateSecurityGroup(group, forbiddenPorts, once)),
-      ...[...account.instances.values()].map((instance) =>
-        evaluateInstance(instance, groups, forbiddenPorts, once),
-      ),
-    ];
+    const verdicts: Verdict[] = [];
+    account.securityGroups.forEach((group, id) => {
+      groups.set(id, group.ingress);
+      verdicts.push(evaluateSecurityGroup(group.ingress, forbiddenPorts, once));
+    });
+    account.instances.forEach((instance) => {
+      verdicts.push(evaluateInstance(instance, groups, forbiddenPorts, once));
+    });
+    return verdicts;
   },
   createHandler,
   permissions: PERMISSIONS,

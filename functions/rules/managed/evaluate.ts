@@ -12,6 +12,7 @@
  */
 import { CredentialReportRow } from "../credential-report";
 import {
+  IngressPermission,
   PUBLIC_CIDRS,
   SecurityGroupIngress,
   describeExposures,
@@ -49,9 +50,11 @@ export function evaluateRestrictedSsh(group: SecurityGroupIngress): Verdict {
 /** Ranges of `opened` not covered by `allowed`. */
 function uncovered(opened: PortRange, allowed: readonly PortRange[]): PortRange[] {
   let gaps: PortRange[] = [opened];
-  for (const range of allowed) {
+  for (let index = 0; index < allowed.length; index++) {
+    const range = allowed[index] as PortRange;
     const next: PortRange[] = [];
-    for (const gap of gaps) {
+    for (let at = 0; at < gaps.length; at++) {
+      const gap = gaps[at] as PortRange;
       if (range.to < gap.from || range.from > gap.to) {
         next.push(gap);
         continue;
@@ -62,6 +65,14 @@ function uncovered(opened: PortRange, allowed: readonly PortRange[]): PortRange[
     gaps = next;
   }
   return gaps;
+}
+
+/** The CIDRs that are the internet as written: 0.0.0.0/0 or ::/0, blanks around them aside. */
+function addPublic(into: string[], cidrs: readonly string[]): void {
+  for (let index = 0; index < cidrs.length; index++) {
+    const cidr = cidrs[index] as string;
+    if (PUBLIC_CIDRS.includes(cidr.trim())) into.push(cidr);
+  }
 }
 
 /** The protocols this rule checks that a permission opens: all traffic opens both. */
@@ -78,13 +89,14 @@ export function evaluateAuthorizedPorts(
   const verdict = verdictFor(RESOURCE_TYPES.securityGroup, group.groupId);
   const allowed = { tcp: authorized.tcp, udp: authorized.udp ?? [] };
   const findings: string[] = [];
-  for (const permission of group.ingress) {
+  // Indexed loops: every group's verdict is made once per snapshot offline, by code not yet
+  // optimised, where each step over a list makes an iterator result.
+  for (let index = 0; index < group.ingress.length; index++) {
+    const permission = group.ingress[index] as IngressPermission;
     // AWS matches the internet literally here: only 0.0.0.0/0 and ::/0 count.
     const cidrs: string[] = [];
-    for (const cidr of permission.ipv4Cidrs)
-      if (PUBLIC_CIDRS.includes(cidr.trim())) cidrs.push(cidr);
-    for (const cidr of permission.ipv6Cidrs)
-      if (PUBLIC_CIDRS.includes(cidr.trim())) cidrs.push(cidr);
+    addPublic(cidrs, permission.ipv4Cidrs);
+    addPublic(cidrs, permission.ipv6Cidrs);
     if (cidrs.length === 0) continue;
     const own = portProtocol(permission.protocol);
     const protocols = own ? CHECKED_PROTOCOLS[own] : [];
@@ -95,9 +107,14 @@ export function evaluateAuthorizedPorts(
       permission.fromPort < 0
         ? { from: 1, to: 65535 } // AWS counts ports from 1 for this rule
         : { from: permission.fromPort, to: permission.toPort };
-    for (const name of protocols) {
-      for (const gap of uncovered(opened, allowed[name]))
-        findings.push(`${formatPortRange(gap)}/${name} open to ${cidrs.join(", ")}`);
+    for (let checked = 0; checked < protocols.length; checked++) {
+      const name = protocols[checked] as "tcp" | "udp";
+      const gaps = uncovered(opened, allowed[name]);
+      for (let gap = 0; gap < gaps.length; gap++) {
+        findings.push(
+          `${formatPortRange(gaps[gap] as PortRange)}/${name} open to ${cidrs.join(", ")}`,
+        );
+      }
     }
   }
   return findings.length > 0
