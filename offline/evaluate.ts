@@ -10,7 +10,7 @@ import { Settings } from "../config";
 import { REMEDIATIONS, RuleName, isLambdaRemediation, rulesFor } from "../functions/catalog";
 import { AccountView } from "../functions/rules/account";
 import { RESOURCE_TYPES, Verdict } from "../functions/rules/verdict";
-import type { RemediationDefinition, StackFacts } from "../functions/shared/definitions";
+import type { RemediationDefinition, StackFacts, TagScope } from "../functions/shared/definitions";
 import { ruleDescription } from "../functions/shared/definitions";
 import { Snapshot } from "./snapshot";
 
@@ -54,10 +54,21 @@ export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVe
     const remediation = REMEDIATIONS.find((candidate) => candidate.rule === rule.name);
     const describe = remediation && describer(remediation, settings, facts, account);
     const mirrored = rule.mirror(account, parameters);
+    const scope = rule.owner === "AWS" ? rule.scopeTag?.(settings) : undefined;
     // An indexed loop: this code runs once per snapshot, unoptimised, where an iterator per
     // verdict costs.
     for (let index = 0; index < mirrored.length; index++) {
-      const { resourceType, resourceId, compliance, annotation } = mirrored[index] as Verdict;
+      const { resourceType, resourceId } = mirrored[index] as Verdict;
+      let { compliance, annotation } = mirrored[index] as Verdict;
+      if (scope) {
+        const covered = scopeCovers(scope, tagsOf(account, resourceType, resourceId));
+        // AWS Config evaluates only the resources its scope covers: the others get no result.
+        if (covered === false) continue;
+        if (covered === undefined) {
+          compliance = "INSUFFICIENT_DATA";
+          annotation = `The rule is scoped to resources tagged ${scopeLabel(scope)}, and the snapshot holds no tags for this one (select tags in the query), so whether AWS Config evaluates it is unknown.`;
+        }
+      }
       // Every verdict has the same fields (undefined where there is nothing to say, which JSON
       // leaves out): one object shape for 100,000 verdicts keeps the evaluation fast.
       const verdict: RuleVerdict = {
@@ -77,6 +88,26 @@ export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVe
 }
 
 const notifyOnly = () => "notify only";
+
+/** Whether a rule's tag scope covers a resource with these tags; undefined when they are unknown. */
+function scopeCovers(scope: TagScope, tags: ReadonlyMap<string, string> | undefined) {
+  if (tags === undefined) return undefined;
+  const value = tags.get(scope.key);
+  return value !== undefined && (scope.value === undefined || value === scope.value);
+}
+
+function scopeLabel({ key, value }: TagScope): string {
+  return value === undefined ? key : `${key}=${value}`;
+}
+
+/** A resource's tags, where the snapshot read them (security groups' only). */
+function tagsOf(
+  account: AccountView,
+  type: string,
+  id: string,
+): ReadonlyMap<string, string> | undefined {
+  return type === RESOURCE_TYPES.securityGroup ? account.securityGroups.get(id)?.tags : undefined;
+}
 
 /** What people call the resource: a user's, security group's or policy's name, where known. */
 function nameOf(account: AccountView, type: string, id: string): string | undefined {

@@ -38,12 +38,14 @@ import {
   virtualMfaDevicesFromCli,
 } from "../functions/rules/managed/cis-evaluate";
 import {
+  isObject,
   isUnreadable,
   readDate,
   readList,
   readObject,
   readOptionalText,
   readText,
+  unreadable,
 } from "../functions/rules/unreadable";
 import { RESOURCE_TYPES } from "../functions/rules/verdict";
 
@@ -51,7 +53,7 @@ export const SNAPSHOT_FILES = {
   configItems: {
     file: "config-items.json",
     expected:
-      'the output of `aws configservice select-resource-config --expression "SELECT resourceId, resourceName, resourceType, configuration, configurationItemCaptureTime, configurationItemStatus WHERE resourceType IN (...)"`: {"Results": ["<JSON text>", ...]}, one page or a list of pages',
+      'the output of `aws configservice select-resource-config --expression "SELECT resourceId, resourceName, resourceType, configuration, configurationItemCaptureTime, configurationItemStatus, awsRegion, tags WHERE resourceType IN (...)"`: {"Results": ["<JSON text>", ...]}, one page or a list of pages',
   },
   credentialReport: {
     file: "credential-report.json",
@@ -344,7 +346,9 @@ function readConfigItems(dir: string, problems: Problems, notes: string[]): Conf
       }
       if (configuration === undefined) continue;
       if (type === RESOURCE_TYPES.securityGroup) {
-        const group = problems.read(file, named, () => securityGroupState(id, configuration));
+        const group = problems.read(file, named, () =>
+          securityGroupState(id, configuration, item.tags),
+        );
         if (group) result.securityGroups.set(id, group);
       } else if (type === RESOURCE_TYPES.instance) {
         const instance = problems.read(file, named, () => instanceState(id, configuration));
@@ -420,8 +424,17 @@ function readOptional<T>(
 function securityGroupState(
   id: string,
   configuration: Record<string, unknown>,
+  itemTags: unknown,
 ): SecurityGroupState {
   const ingress = securityGroupFromConfiguration(id, configuration);
+  // The item's own tags when the query selected them, else those EC2 describes in the
+  // configuration.
+  const tags =
+    itemTags !== undefined
+      ? readTags(itemTags, "tags")
+      : configuration.tags !== undefined
+        ? readTags(configuration.tags, "configuration.tags")
+        : undefined;
   return {
     ingress,
     groupName: readOptionalText(configuration.groupName, "configuration.groupName"),
@@ -429,8 +442,33 @@ function securityGroupState(
       configuration.ipPermissionsEgress,
       "configuration.ipPermissionsEgress",
     ).length,
+    ...(tags === undefined ? {} : { tags }),
     rules: () => rulesOf(ingress),
   };
+}
+
+/**
+ * Tags as a list of `{key, value}` (select-resource-config, and EC2 in a configuration) or as an
+ * object of values by key (GetResourceConfigHistory's items). A value may be empty.
+ */
+function readTags(value: unknown, path: string): Map<string, string> {
+  const tags = new Map<string, string>();
+  const add = (key: string, text: unknown, at: string) => {
+    if (text !== undefined && text !== null && typeof text !== "string") {
+      throw unreadable(at, `${JSON.stringify(text)} is not text`);
+    }
+    tags.set(key, text ?? "");
+  };
+  if (isObject(value)) {
+    for (const key of Object.keys(value)) add(key, value[key], `${path}.${key}`);
+    return tags;
+  }
+  readList(value, path).forEach((entry, index) => {
+    const at = `${path}[${index}]`;
+    const tag = readObject(entry, at);
+    add(readText(tag.key, `${at}.key`), tag.value, `${at}.value`);
+  });
+  return tags;
 }
 
 /** EC2's rule model of a group, as DescribeSecurityGroupRules lists it: one rule per CIDR. */

@@ -520,6 +520,26 @@ describe("bad input: account snapshots (npm start --snapshot)", () => {
       { refused: new RegExp(`Results\\[${demoItems}\\]: resourceId: undefined is not text`) },
     ],
     [
+      "a tag without a key",
+      () => snapshot(editItem(SG, (i) => (i.tags = [{ value: "platform" }]))),
+      {
+        refused: new RegExp(
+          `Results\\[\\d\\] \\(${SG}\\): tags\\[0\\]\\.key: undefined is not text`,
+        ),
+      },
+    ],
+    [
+      "a tag value that is not text, in the configuration's tags",
+      () =>
+        snapshot(
+          editItem(SG, (i) => {
+            delete i.tags;
+            i.configuration.tags = [{ key: "team", value: 7 }];
+          }),
+        ),
+      { refused: /\(sg-0b4571011e5a1d2c3\): configuration\.tags\[0\]\.value: 7 is not text/ },
+    ],
+    [
       "a port given as text",
       () => snapshot(editItem(SG, (i) => (i.configuration.ipPermissions[0].fromPort = "abc"))),
       {

@@ -21,6 +21,12 @@ export interface SecurityGroupState {
   groupName?: string;
   egressRuleCount: number;
   /**
+   * The group's tags, by key, as its configuration item gives them; undefined when the export
+   * holds none (the query selected neither `tags` nor `configuration`'s), so that a rule scoped
+   * by tag is not judged on tags that were not read.
+   */
+  tags?: ReadonlyMap<string, string>;
+  /**
    * EC2's rule model, as DescribeSecurityGroupRules lists it: one rule per CIDR. Made when a plan
    * asks, and not kept: a snapshot holding them all would carry a second copy of every CIDR.
    */

@@ -91,7 +91,13 @@ export interface ManagedRuleDefinition<Parameters> extends RuleBase<Parameters> 
   owner: "AWS";
   identifier: string;
   /** An optional tag scope from the stack settings. */
-  scopeTag?(settings: Settings): { key: string; value?: string } | undefined;
+  scopeTag?(settings: Settings): TagScope | undefined;
+}
+
+/** A rule's Scope by tag: AWS Config evaluates only resources with the key (and the value, if given). */
+export interface TagScope {
+  key: string;
+  value?: string;
 }
 
 export type RuleDefinition = CustomRuleDefinition<unknown> | ManagedRuleDefinition<unknown>;
