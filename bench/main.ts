@@ -210,7 +210,7 @@ const scaled = (byApi: Record<string, number>, factor: number) =>
 const OFFLINE_SIZES = [1_000, 10_000, 33_334];
 
 /** Fresh processes per size and flags: a cold process's timings vary by a fifth from run to run. */
-const OFFLINE_RUNS = 5;
+const OFFLINE_RUNS = 7;
 
 function render(
   results: ChildResult[],
@@ -466,16 +466,19 @@ function offlineSection(offline: OfflineResult[]): string[] {
     `median of ${first?.runs ?? 0} processes. Not included: the program's plan (--no-plan), printing, and the`,
     "start of node and ts-node. `read` includes parsing the JSON text of every configuration item",
     "(the CLI's `select-resource-config` gives each as a string). \"V8's defaults\": read + evaluate",
-    "of as many processes without `npm start`'s flags. The job runs its code once and cold, where",
+    "of as many processes without `npm start`'s flags, each run right after one with them. The goal",
+    "is judged by the median; the range says how much this shared machine varied meanwhile (its",
+    "host lends and takes back CPU time). The job runs its code once and cold, where",
     "TurboFan's inlining costs more compile time, on the second core too, than it saves, and keeps",
     "nearly all it builds: a heap started large spares it the full collection V8's defaults make",
     "while the heap grows.",
     "",
-    "| N each | resources | read | evaluate | read + evaluate | V8's defaults | per 1,000 resources | verdicts | peak RSS | goal |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| N each | resources | read | evaluate | read + evaluate | fastest to slowest run | V8's defaults | per 1,000 resources | verdicts | peak RSS | goal |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...offline.map(
       (o) =>
         `| ${int(o.n)} | ${int(o.resources)} | ${ms(o.readMs)} | ${ms(o.evaluateMs)} | ${ms(both(o))} | ` +
+        `${ms(o.rangeMs[0])} to ${ms(o.rangeMs[1])} | ` +
         `${ms(o.v8DefaultsMs)} | ${ms((both(o) * 1000) / o.resources)} | ${int(o.verdicts)} | ` +
         `${int(o.peakRssMb)} MB | ${offlineGoal(o)} |`,
     ),

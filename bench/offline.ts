@@ -156,6 +156,8 @@ export interface OfflineResult extends OfflineRun {
   resources: number;
   /** The processes measured; the figures are the median's by read + evaluate. */
   runs: number;
+  /** Read + evaluate of the fastest and the slowest of them: how much the machine varied. */
+  rangeMs: [number, number];
   /** Read + evaluate, median, with V8's own defaults instead of `npm start`'s flags. */
   v8DefaultsMs: number;
   /** The node flags `npm start` runs with, as its script gives them. */
@@ -194,28 +196,33 @@ function startScript(): string {
 
 /**
  * N users, N security groups and N instances, written once, then read and evaluated by `runs`
- * fresh processes with `npm start`'s flags (and as many with V8's defaults, for comparison):
- * the median by read + evaluate.
+ * fresh processes with `npm start`'s flags and as many with V8's defaults, for comparison, each
+ * of the one right after one of the other, so that both meet the machine's slower and faster
+ * spells alike: the median by read + evaluate, and the range.
  */
 export function measureOffline(n: number, runs: number): OfflineResult {
   const flags = startNodeFlags(startScript());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-snapshot-"));
   try {
     writeSnapshot(dir, n);
-    const median = (withFlags: readonly string[]) => {
-      const measured = Array.from({ length: runs }, () => measureOnce(dir, withFlags)).sort(
-        (a, b) => a.readMs + a.evaluateMs - (b.readMs + b.evaluateMs),
-      );
-      return measured[Math.floor(measured.length / 2)] as OfflineRun;
-    };
-    const shipped = median(flags);
-    const defaults = median([]);
+    const shipped: OfflineRun[] = [];
+    const defaults: OfflineRun[] = [];
+    for (let run = 0; run < runs; run++) {
+      shipped.push(measureOnce(dir, flags));
+      defaults.push(measureOnce(dir, []));
+    }
+    const total = (run: OfflineRun) => run.readMs + run.evaluateMs;
+    const byTotal = (measured: OfflineRun[]) => [...measured].sort((a, b) => total(a) - total(b));
+    const median = (measured: OfflineRun[]) =>
+      byTotal(measured)[Math.floor(measured.length / 2)] as OfflineRun;
+    const sorted = byTotal(shipped);
     return {
-      ...shipped,
+      ...median(shipped),
       n,
       resources: 3 * n,
       runs,
-      v8DefaultsMs: defaults.readMs + defaults.evaluateMs,
+      rangeMs: [total(sorted[0] as OfflineRun), total(sorted[sorted.length - 1] as OfflineRun)],
+      v8DefaultsMs: total(median(defaults)),
       flags,
     };
   } finally {

@@ -117,7 +117,7 @@ export function coverFamily(blocks: readonly CidrBlock[], family: 4 | 6): boolea
     if (block.prefix === 0) return true;
     sorted.push(block);
   }
-  if (sorted.length > 1) sorted.sort(byFirstAddress);
+  if (!inAddressOrder(sorted)) sorted.sort(byFirstAddress);
   let next = 0n;
   for (let index = 0; index < sorted.length; index++) {
     const block = sorted[index] as CidrBlock;
@@ -125,6 +125,14 @@ export function coverFamily(blocks: readonly CidrBlock[], family: 4 | 6): boolea
     if (block.last + 1n > next) next = block.last + 1n;
   }
   return next === FAMILY_SIZE[family];
+}
+
+/** Whether the blocks are sorted already, as the halves of the internet are usually written. */
+function inAddressOrder(blocks: readonly CidrBlock[]): boolean {
+  for (let index = 1; index < blocks.length; index++) {
+    if ((blocks[index] as CidrBlock).first < (blocks[index - 1] as CidrBlock).first) return false;
+  }
+  return true;
 }
 
 function byFirstAddress(a: CidrBlock, b: CidrBlock): number {

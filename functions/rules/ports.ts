@@ -91,10 +91,18 @@ export function intersectPortRanges(a: PortRange, b: PortRange): PortRange | und
   return from <= to ? { from, to } : undefined;
 }
 
+function inOrderAndApart(ranges: readonly PortRange[]): boolean {
+  for (let index = 1; index < ranges.length; index++) {
+    if ((ranges[index] as PortRange).from <= (ranges[index - 1] as PortRange).to + 1) return false;
+  }
+  return true;
+}
+
 /** Sorts and merges overlapping or adjacent ranges, so each port is listed once. */
 export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
-  // One range, as most permissions hit: nothing to sort or merge.
-  if (ranges.length < 2) return [...ranges];
+  // One range, as most permissions hit, or ranges already in order and apart, as the forbidden
+  // ports are (the settings merge them): nothing to sort or merge.
+  if (inOrderAndApart(ranges)) return [...ranges];
   const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
   const merged: PortRange[] = [];
   for (const range of sorted) {
