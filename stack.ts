@@ -19,6 +19,7 @@ import {
   RemediationFunction,
   SsmRemediation,
   complianceChangesRoute,
+  remediationReportsRoute,
 } from "./components";
 import { memberBaseline, memberSettings, organizationBucketName } from "./organization/baseline";
 import { MEMBER_ACCOUNT_PLACEHOLDER } from "./functions/shared/member-roles";
@@ -95,24 +96,24 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
   });
 
   const ruleNames = rules.map((rule) => rule.name);
-  const notifications = new Notifications("notifications", {
-    routes: [complianceChangesRoute(ruleNames)],
-    emails: settings.notificationEmails,
-    tags,
-  });
-
+  // Report mode: each invocation's record goes to the account's default bus, and from there,
+  // when it is about a resource, to the topic.
+  const account = aws.getCallerIdentityOutput().accountId;
+  const defaultBus = pulumi.interpolate`arn:${facts.partition}:events:${aws.getRegionOutput().region}:${account}:event-bus/default`;
+  const reporting: pulumi.Output<string>[] = [];
   const realtime = settings.realtimeRemediation ? { region: stackRegion() } : undefined;
   for (const remediation of remediationsFor(settings)) {
     if (remediation.kind === "lambda") {
-      const mode = remediation.mode(settings);
-      new RemediationFunction(remediation.name, {
+      const reports = remediation.mode(settings) === "report";
+      const lambda = new RemediationFunction(remediation.name, {
         definition: remediation,
         settings,
         facts,
-        reportTopicArn: mode === "report" ? notifications.topicArn : undefined,
+        reportBusArn: reports ? defaultBus : undefined,
         realtime,
         tags,
       });
+      if (reports) reporting.push(lambda.functionArn);
       continue;
     }
     const rule = managed.rules[remediation.rule];
@@ -125,6 +126,23 @@ export function createGuardrails(settings: Settings): GuardrailsOutputs {
       tags,
     });
   }
+
+  const notifications = new Notifications("notifications", {
+    routes: [
+      complianceChangesRoute(ruleNames),
+      ...(reporting.length > 0
+        ? [
+            remediationReportsRoute(
+              reporting,
+              account,
+              "What the guardrails remediations in report mode would have done, to the notification topic.",
+            ),
+          ]
+        : []),
+    ],
+    emails: settings.notificationEmails,
+    tags,
+  });
 
   return {
     recorderName: recorder.recorderName,

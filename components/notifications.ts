@@ -34,6 +34,34 @@ export function complianceChangesRoute(ruleNames: readonly string[]): Notificati
   };
 }
 
+/** The detail type of a Lambda destination's record of a successful asynchronous invocation. */
+export const INVOCATION_SUCCESS = "Lambda Function Invocation Result - Success";
+
+/**
+ * What the remediations in report mode would have done: the records Lambda puts on the bus for
+ * successful invocations of these functions, from this account only (source "lambda" is not
+ * reserved to AWS), naming the function's ARN alone or with a version; and only those that
+ * looked at a resource (not an event ignored, nor an account whose override turns the
+ * remediation off), so that the topic tells of repairs, not of routing.
+ */
+export function remediationReportsRoute(
+  functionArns: readonly pulumi.Input<string>[],
+  account: pulumi.Input<string>,
+  description: string,
+): NotificationRoute {
+  return {
+    name: "remediation-reports",
+    description,
+    eventPattern: pulumi.jsonStringify({
+      source: ["lambda"],
+      account: [account],
+      "detail-type": [INVOCATION_SUCCESS],
+      resources: functionArns.flatMap((arn) => [arn, { prefix: pulumi.interpolate`${arn}:` }]),
+      detail: { responsePayload: { skipped: [{ exists: false }] } },
+    }),
+  };
+}
+
 /** The readable message of a compliance change (EventBridge input transformer). */
 export const COMPLIANCE_MESSAGE = {
   inputPaths: {
@@ -52,9 +80,8 @@ export const COMPLIANCE_MESSAGE = {
 
 /**
  * Tells people what the rules found: an SNS topic with e-mail subscriptions, and EventBridge
- * rules sending it the compliance changes of this program's rules as readable text (and, in an
- * organization, what the remediations in report mode would have done). A single account's
- * remediations in report mode send that to the topic directly.
+ * rules sending it the compliance changes of this program's rules as readable text, and what the
+ * remediations in report mode would have done.
  */
 export class Notifications extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;

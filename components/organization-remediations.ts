@@ -21,7 +21,12 @@ import {
 } from "../organization/overrides";
 import { GuardrailsFunction } from "./guardrails-function";
 import { assumeMemberRole } from "./organization-rules";
-import { COMPLIANCE_MESSAGE, NotificationRoute, Notifications } from "./notifications";
+import {
+  COMPLIANCE_MESSAGE,
+  NotificationRoute,
+  Notifications,
+  remediationReportsRoute,
+} from "./notifications";
 import { encodedEnvironment, invokedByEventRule } from "./remediation-function";
 import { serviceTrustPolicy } from "./trust-policy";
 
@@ -40,9 +45,6 @@ export interface OrganizationRemediationsArgs {
   facts: pulumi.Input<StackFacts>;
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
-
-/** The detail type of a Lambda destination's record of a successful asynchronous invocation. */
-const INVOCATION_SUCCESS = "Lambda Function Invocation Result - Success";
 
 /**
  * The audit account's repair path for the organization, per region: the central event bus that
@@ -169,12 +171,11 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const reports: NotificationRoute | undefined =
       reporting.length > 0
-        ? {
-            name: "remediation-reports",
-            description:
-              "What the organization's remediations in report mode would have done, to the notification topic.",
-            eventPattern: reportsPattern(reporting, account),
-          }
+        ? remediationReportsRoute(
+            reporting,
+            account,
+            "What the organization's remediations in report mode would have done, to the notification topic.",
+          )
         : undefined;
     const homeBus = buses[args.homeRegion] as aws.cloudwatch.EventBus;
     if (reports) {
@@ -289,25 +290,6 @@ export class OrganizationRemediations extends pulumi.ComponentResource {
     );
     return role;
   }
-}
-
-/**
- * The records Lambda sends for successful invocations of these functions, from this account
- * only (source "lambda" is not reserved to AWS): the function's ARN, alone or with a version;
- * and only those that looked at a resource (not an event ignored, nor an account whose override
- * turns the remediation off), so that the topic tells of repairs, not of routing.
- */
-function reportsPattern(
-  functionArns: readonly pulumi.Input<string>[],
-  account: pulumi.Input<string>,
-): pulumi.Output<string> {
-  return pulumi.jsonStringify({
-    source: ["lambda"],
-    account: [account],
-    "detail-type": [INVOCATION_SUCCESS],
-    resources: functionArns.flatMap((arn) => [arn, { prefix: pulumi.interpolate`${arn}:` }]),
-    detail: { responsePayload: { skipped: [{ exists: false }] } },
-  });
 }
 
 /**

@@ -16,8 +16,12 @@ export interface RemediationFunctionArgs<Environment extends { mode: string }> {
   settings: Settings;
   /** Facts of the deployment its environment needs (the MFA policy's ARN). */
   facts: pulumi.Input<StackFacts>;
-  /** Send each invocation's result (what was done, or would be in report mode) to this topic. */
-  reportTopicArn?: pulumi.Input<string>;
+  /**
+   * Put each invocation's result (what was done, or would be in report mode) on this event bus,
+   * from where the notifications' remediation-reports route takes those about a resource to the
+   * topic (a destination straight to the topic would tell of every event ignored too).
+   */
+  reportBusArn?: pulumi.Input<string>;
   /**
    * Real-time repair, where the remediation watches API calls: the stack's region, where the
    * function is (IAM's calls reach EventBridge in us-east-1 only, and are forwarded from there).
@@ -85,10 +89,10 @@ export class RemediationFunction<Environment extends { mode: string }>
         scheduleExpression: schedule,
       });
     }
-    if (args.reportTopicArn) {
+    if (args.reportBusArn) {
       // Lambda delivers the result of each asynchronous (EventBridge) invocation with the
-      // function's own role: it may publish to that topic and nothing else.
-      const publish = new aws.iam.RolePolicy(
+      // function's own role: it may put events on that bus and nothing else.
+      const put = new aws.iam.RolePolicy(
         `${name}-report`,
         {
           role: lambda.roleName,
@@ -98,8 +102,8 @@ export class RemediationFunction<Environment extends { mode: string }>
               {
                 Sid: "ReportDestination",
                 Effect: "Allow",
-                Action: "sns:Publish",
-                Resource: args.reportTopicArn,
+                Action: "events:PutEvents",
+                Resource: args.reportBusArn,
               },
             ],
           }),
@@ -110,9 +114,9 @@ export class RemediationFunction<Environment extends { mode: string }>
         `${name}-report-destination`,
         {
           functionName: lambda.function.name,
-          destinationConfig: { onSuccess: { destination: args.reportTopicArn } },
+          destinationConfig: { onSuccess: { destination: args.reportBusArn } },
         },
-        { parent: this, dependsOn: [publish] },
+        { parent: this, dependsOn: [put] },
       );
     }
     if (args.realtime && definition.apiCalls) {

@@ -255,25 +255,78 @@ describe("remediation resources", () => {
       );
     });
 
-    it("sends what a report-mode remediation would have done to the topic", async () => {
+    it("sends what a report-mode remediation would have done about a resource to the topic", async () => {
       const reporting = await buildStack({ exposedPortsRemediation: "report" });
       const remediation = within(reporting, REMEDIATION, "remediate-exposed-ports");
+      // The record goes to the account's default bus, with the function's own role.
+      const bus = `arn:aws:events:us-east-1:${MOCK_ACCOUNT_ID}:event-bus/default`;
       const destination = only(
         remediation,
         "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
       ).inputs as any;
-      const topic = only(reporting, "aws:sns/topic:Topic");
-      const topicArn = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:${topic.name}-0a1b2c3`;
-      assert.equal(destination.destinationConfig.onSuccess.destination, topicArn);
-      const publish = resourcesOfType(remediation, "aws:iam/rolePolicy:RolePolicy").find((r) =>
+      assert.equal(destination.destinationConfig.onSuccess.destination, bus);
+      const put = resourcesOfType(remediation, "aws:iam/rolePolicy:RolePolicy").find((r) =>
         r.name.endsWith("-report"),
       );
-      assert.deepEqual(JSON.parse(String(publish?.inputs.policy)).Statement[0], {
-        Sid: "ReportDestination",
-        Effect: "Allow",
-        Action: "sns:Publish",
-        Resource: topicArn,
-      });
+      assert.deepEqual(JSON.parse(String(put?.inputs.policy)).Statement, [
+        { Sid: "ReportDestination", Effect: "Allow", Action: "events:PutEvents", Resource: bus },
+      ]);
+
+      // From the bus, the records of that function about a resource reach the topic.
+      const notifications = within(reporting, "guardrails:index:Notifications");
+      const rules = resourcesOfType(notifications, "aws:cloudwatch/eventRule:EventRule");
+      const reports = rules.find((rule) => rule.name.endsWith("-remediation-reports"));
+      const pattern = jsonInput(reports as never, "eventPattern");
+      const fn = only(remediation, "aws:lambda/function:Function");
+      const arn = `arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:${fn.name}-0a1b2c3`;
+      // As Lambda puts it on the bus: the function named with its version.
+      const record = {
+        version: "0",
+        id: "7d9f7a1b-0c2e-4c55-9a61-2f3e4d5c6b7a",
+        "detail-type": "Lambda Function Invocation Result - Success",
+        source: "lambda",
+        account: MOCK_ACCOUNT_ID,
+        time: "2025-06-10T08:15:03Z",
+        region: "us-east-1",
+        resources: [`${arn}:$LATEST`],
+        detail: {
+          version: "1.0",
+          timestamp: "2025-06-10T08:15:03.120Z",
+          requestContext: {
+            functionArn: `${arn}:$LATEST`,
+            condition: "Success",
+            approximateInvokeCount: 1,
+          },
+          responseContext: { statusCode: 200, executedVersion: "$LATEST" },
+          responsePayload: { remediation: "remediate-exposed-ports", mode: "report", actions: [] },
+        },
+      };
+      assert.ok(matchesPattern(pattern, record));
+      // Not an event the function ignored, nor another account's record (source "lambda" is
+      // not reserved), nor another function's.
+      const skipped = {
+        ...record,
+        detail: { ...record.detail, responsePayload: { skipped: "not a NON_COMPLIANT change" } },
+      };
+      assert.equal(matchesPattern(pattern, skipped), false);
+      assert.equal(matchesPattern(pattern, { ...record, account: "444455556666" }), false);
+      assert.equal(
+        matchesPattern(pattern, { ...record, resources: [`${arn}-other:$LATEST`] }),
+        false,
+      );
+      const target = resourcesOfType(notifications, "aws:cloudwatch/eventTarget:EventTarget").find(
+        (t) => t.name === `${reports?.name}-target`,
+      );
+      const topic = only(reporting, "aws:sns/topic:Topic");
+      const topicArn = `arn:aws:sns:us-east-1:${MOCK_ACCOUNT_ID}:${topic.name}-0a1b2c3`;
+      assert.equal(target?.inputs.arn, topicArn);
+      // The topic takes it from that rule, as from the compliance changes' one.
+      const policy = jsonInput(only(notifications, "aws:sns/topicPolicy:TopicPolicy"), "policy");
+      assert.deepEqual(
+        policy.Statement[0].Condition.ArnEquals["aws:SourceArn"],
+        rules.map((rule) => `arn:aws:cloudwatch:us-east-1:${MOCK_ACCOUNT_ID}:${rule.name}-0a1b2c3`),
+      );
+      assert.equal(rules.length, 2);
     });
   });
 
