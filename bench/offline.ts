@@ -213,16 +213,15 @@ export function measureOffline(n: number, runs: number): OfflineResult {
     }
     const total = (run: OfflineRun) => run.readMs + run.evaluateMs;
     const byTotal = (measured: OfflineRun[]) => [...measured].sort((a, b) => total(a) - total(b));
-    const median = (measured: OfflineRun[]) =>
-      byTotal(measured)[Math.floor(measured.length / 2)] as OfflineRun;
+    const median = (sorted: OfflineRun[]) => sorted[Math.floor(sorted.length / 2)] as OfflineRun;
     const sorted = byTotal(shipped);
     return {
-      ...median(shipped),
+      ...median(sorted),
       n,
       resources: 3 * n,
       runs,
       rangeMs: [total(sorted[0] as OfflineRun), total(sorted[sorted.length - 1] as OfflineRun)],
-      v8DefaultsMs: total(median(defaults)),
+      v8DefaultsMs: total(median(byTotal(defaults))),
       flags,
     };
   } finally {

@@ -90,7 +90,10 @@ export function evaluateSnapshot(snapshot: Snapshot, settings: Settings): RuleVe
 const notifyOnly = () => "notify only";
 
 /** Whether a rule's tag scope covers a resource with these tags; undefined when they are unknown. */
-function scopeCovers(scope: TagScope, tags: ReadonlyMap<string, string> | undefined) {
+function scopeCovers(
+  scope: TagScope,
+  tags: ReadonlyMap<string, string> | undefined,
+): boolean | undefined {
   if (tags === undefined) return undefined;
   const value = tags.get(scope.key);
   return value !== undefined && (scope.value === undefined || value === scope.value);

@@ -91,6 +91,7 @@ export function intersectPortRanges(a: PortRange, b: PortRange): PortRange | und
   return from <= to ? { from, to } : undefined;
 }
 
+/** Whether each range starts past the end of the one before, with a port between them. */
 function inOrderAndApart(ranges: readonly PortRange[]): boolean {
   for (let index = 1; index < ranges.length; index++) {
     if ((ranges[index] as PortRange).from <= (ranges[index - 1] as PortRange).to + 1) return false;

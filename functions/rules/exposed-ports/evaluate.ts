@@ -294,7 +294,7 @@ function coveredSegments(
     const blocks = blocksOf(permissions, family);
     if (!coverFamily(blocks, family)) return [];
     const cidr = describeCover(blocks);
-    const merged = first.hits.length === 1 ? first.hits : mergePortRanges(first.hits);
+    const merged = mergePortRanges(first.hits);
     const segments: Exposure[] = [];
     for (let index = 0; index < merged.length; index++) {
       segments.push({ ports: merged[index] as PortRange, protocol, cidr, blocks });
